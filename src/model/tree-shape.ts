@@ -1,0 +1,92 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { TreeShape } from "../gen/bank/v1/bank_pb.js";
+
+/** A tree shape with every knob resolved to a concrete, validated value. */
+export interface ResolvedShape {
+  count: number;
+  accountsPerClient: number;
+  filledStrings: number;
+}
+
+/** Caps on every knob a client controls. Each is set at server start. */
+export interface ShapeLimits {
+  /** Largest `count` a request may ask for. Default 200,000. */
+  maxCount: number;
+  /** Largest `accounts_per_client`. Default 10. */
+  maxAccountsPerClient: number;
+  /**
+   * Largest `count × accounts_per_client`, which bounds the memory one
+   * response takes. Default 400,000.
+   */
+  maxTotalAccounts: number;
+  /** Largest `page_size` of `StreamClients`. Default 10,000. */
+  maxPageSize: number;
+}
+
+export const defaultShape: ResolvedShape = {
+  count: 40_000,
+  accountsPerClient: 1,
+  filledStrings: 3,
+};
+
+/** The most optional strings any model has (BankAccount's 15). */
+export const maxFilledStrings = 15;
+
+export const defaultPageSize = 1_000;
+
+export const defaultShapeLimits: ShapeLimits = {
+  maxCount: 200_000,
+  maxAccountsPerClient: 10,
+  maxTotalAccounts: 400_000,
+  maxPageSize: 10_000,
+};
+
+/**
+ * Fills in defaults and checks every knob against its cap. Throws
+ * `invalid_argument` with a message that names the cap.
+ */
+export function resolveShape(
+  shape: Partial<TreeShape> | undefined,
+  limits: ShapeLimits,
+): ResolvedShape {
+  const resolved: ResolvedShape = {
+    count: shape?.count ?? defaultShape.count,
+    accountsPerClient: shape?.accountsPerClient ?? defaultShape.accountsPerClient,
+    filledStrings: shape?.filledStrings ?? defaultShape.filledStrings,
+  };
+  checkCap("count", resolved.count, limits.maxCount, "--max-count");
+  checkCap(
+    "accounts_per_client",
+    resolved.accountsPerClient,
+    limits.maxAccountsPerClient,
+    "--max-accounts-per-client",
+  );
+  checkCap("filled_strings", resolved.filledStrings, maxFilledStrings, "the schema's 15 strings");
+  const total = resolved.count * resolved.accountsPerClient;
+  if (total > limits.maxTotalAccounts) {
+    throw new ConnectError(
+      `count × accounts_per_client is ${total}, over the cap of ${limits.maxTotalAccounts} (--max-total-accounts)`,
+      Code.InvalidArgument,
+    );
+  }
+  return resolved;
+}
+
+/** Resolves `page_size` against its cap. */
+export function resolvePageSize(pageSize: number | undefined, limits: ShapeLimits): number {
+  const size = pageSize ?? defaultPageSize;
+  if (size < 1) {
+    throw new ConnectError("page_size must be at least 1", Code.InvalidArgument);
+  }
+  checkCap("page_size", size, limits.maxPageSize, "--max-page-size");
+  return size;
+}
+
+function checkCap(name: string, value: number, cap: number, source: string): void {
+  if (value > cap) {
+    throw new ConnectError(
+      `${name} is ${value}, over the cap of ${cap} (${source})`,
+      Code.InvalidArgument,
+    );
+  }
+}

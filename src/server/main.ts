@@ -1,0 +1,34 @@
+import { CommanderError } from "commander";
+import { startServer } from "./server.js";
+import { parseServerArgs } from "./server-cli.js";
+
+async function main(): Promise<void> {
+  const config = parseServerArgs(process.argv.slice(2));
+  const server = await startServer(config);
+  console.log(`loopstall serving on ${server.url} (pid ${process.pid})`);
+  let signalled = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      return; // Already draining; the shutdown timeout bounds it.
+    }
+    signalled = true;
+    console.log(`pid ${process.pid}: ${signal}, draining`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("shutdown failed:", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode);
+  }
+  console.error(error);
+  process.exit(1);
+});

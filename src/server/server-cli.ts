@@ -1,0 +1,100 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import { defaultServerConfig, type ServerConfig } from "./server-config.js";
+
+/**
+ * Parses the server's flags, each of which can also be set by the
+ * environment variable named in its help.
+ */
+export function parseServerArgs(argv: string[]): ServerConfig {
+  const d = defaultServerConfig;
+  const program = new Command("loopstall-server")
+    .description("The loopstall Connect service: HTTP/1.1 and h2c on one port.")
+    .addOption(new Option("--host <host>", "interface to bind").env("HOST").default(d.host))
+    .addOption(int("--port <port>", "port to bind (0 picks one)", "PORT", d.port, 0, 65_535))
+    .addOption(int("--max-count <n>", "cap on count", "MAX_COUNT", d.limits.maxCount))
+    .addOption(
+      int(
+        "--max-accounts-per-client <n>",
+        "cap on accounts_per_client",
+        "MAX_ACCOUNTS_PER_CLIENT",
+        d.limits.maxAccountsPerClient,
+      ),
+    )
+    .addOption(
+      int(
+        "--max-total-accounts <n>",
+        "cap on count × accounts_per_client",
+        "MAX_TOTAL_ACCOUNTS",
+        d.limits.maxTotalAccounts,
+      ),
+    )
+    .addOption(
+      int("--max-page-size <n>", "cap on page_size", "MAX_PAGE_SIZE", d.limits.maxPageSize, 1),
+    )
+    .addOption(
+      int("--read-max-bytes <n>", "largest request body", "READ_MAX_BYTES", d.readMaxBytes, 1),
+    )
+    .addOption(
+      int("--write-max-bytes <n>", "largest response", "WRITE_MAX_BYTES", d.writeMaxBytes, 1),
+    )
+    .addOption(
+      int("--max-timeout-ms <n>", "largest client deadline", "MAX_TIMEOUT_MS", d.maxTimeoutMs, 1),
+    )
+    .addOption(
+      int(
+        "--shutdown-timeout-ms <n>",
+        "how long shutdown waits for in-flight requests",
+        "SHUTDOWN_TIMEOUT_MS",
+        d.shutdownTimeoutMs,
+      ),
+    )
+    .exitOverride()
+    .parse(argv, { from: "user" });
+  const o = program.opts<{
+    host: string;
+    port: number;
+    maxCount: number;
+    maxAccountsPerClient: number;
+    maxTotalAccounts: number;
+    maxPageSize: number;
+    readMaxBytes: number;
+    writeMaxBytes: number;
+    maxTimeoutMs: number;
+    shutdownTimeoutMs: number;
+  }>();
+  return {
+    host: o.host,
+    port: o.port,
+    limits: {
+      maxCount: o.maxCount,
+      maxAccountsPerClient: o.maxAccountsPerClient,
+      maxTotalAccounts: o.maxTotalAccounts,
+      maxPageSize: o.maxPageSize,
+    },
+    readMaxBytes: o.readMaxBytes,
+    writeMaxBytes: o.writeMaxBytes,
+    maxTimeoutMs: o.maxTimeoutMs,
+    shutdownTimeoutMs: o.shutdownTimeoutMs,
+  };
+}
+
+/** An integer option with an environment fallback and bounds. */
+function int(
+  flags: string,
+  description: string,
+  env: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): Option {
+  return new Option(flags, description)
+    .env(env)
+    .default(fallback)
+    .argParser((value: string) => {
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n < min || n > max) {
+        throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+      }
+      return n;
+    });
+}

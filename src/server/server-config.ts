@@ -1,0 +1,32 @@
+import { defaultShapeLimits, type ShapeLimits } from "../model/tree-shape.js";
+
+/** Everything a server process is started with. */
+export interface ServerConfig {
+  /** Interface to bind. Default 127.0.0.1 (`HOST`, `--host`). */
+  host: string;
+  /** Port to bind; 0 picks a free one. Default 8080 (`PORT`, `--port`). */
+  port: number;
+  /** Caps on the request knobs. */
+  limits: ShapeLimits;
+  /** Largest request body, after decompression. Default 1 MiB. */
+  readMaxBytes: number;
+  /** Largest response message. Default 256 MiB. */
+  writeMaxBytes: number;
+  /** Largest deadline a client may ask for. Default 120,000 ms. */
+  maxTimeoutMs: number;
+  /**
+   * How long a graceful shutdown waits for in-flight requests before it
+   * closes the remaining connections. Default 10,000 ms.
+   */
+  shutdownTimeoutMs: number;
+}
+
+export const defaultServerConfig: ServerConfig = {
+  host: "127.0.0.1",
+  port: 8080,
+  limits: defaultShapeLimits,
+  readMaxBytes: 1024 * 1024,
+  writeMaxBytes: 256 * 1024 * 1024,
+  maxTimeoutMs: 120_000,
+  shutdownTimeoutMs: 10_000,
+};

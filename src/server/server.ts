@@ -1,0 +1,123 @@
+import { createServer as createHttp1Server } from "node:http";
+import { createServer as createHttp2Server, type Http2Session } from "node:http2";
+import type { AddressInfo } from "node:net";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { HealthState } from "../service/health-service.js";
+import { createRoutes } from "../service/routes.js";
+import { writeJsonError } from "./json-error.js";
+import type { AnyRequest, AnyResponse } from "./node-types.js";
+import { createOnePortListener } from "./one-port-listener.js";
+import { createRestRoutes } from "./rest-routes.js";
+import type { ServerConfig } from "./server-config.js";
+
+/** A listening server. */
+export interface RunningServer {
+  /** The bound port (useful with port 0). */
+  port: number;
+  host: string;
+  /** `http://host:port`. */
+  url: string;
+  /**
+   * Graceful shutdown: stops accepting connections, lets in-flight requests
+   * finish within `shutdownTimeoutMs`, closes idle HTTP/1.1 connections and
+   * HTTP/2 sessions (with GOAWAY), then closes whatever is left.
+   */
+  close(): Promise<void>;
+}
+
+/** Builds the request handler shared by the HTTP/1.1 and HTTP/2 servers. */
+export function createRequestHandler(config: ServerConfig, health: HealthState) {
+  const handleRest = createRestRoutes({ limits: config.limits });
+  const handleConnect = connectNodeAdapter({
+    routes: createRoutes({ limits: config.limits, health }),
+    readMaxBytes: config.readMaxBytes,
+    writeMaxBytes: config.writeMaxBytes,
+    maxTimeoutMs: config.maxTimeoutMs,
+    fallback(req, res) {
+      writeJsonError(
+        res,
+        new ConnectError(`no route for ${req.method} ${req.url ?? ""}`, Code.NotFound),
+      );
+    },
+  });
+  const worker = String(process.pid);
+  return (req: AnyRequest, res: AnyResponse): void => {
+    res.setHeader("x-worker", worker);
+    if (!health.serving && req.httpVersionMajor === 1) {
+      // Draining: end each HTTP/1.1 keep-alive connection after its response.
+      res.setHeader("connection", "close");
+    }
+    if (!handleRest(req, res)) {
+      handleConnect(req, res);
+    }
+  };
+}
+
+/** Starts a server that serves HTTP/1.1 and h2c on one port. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const health: HealthState = { serving: true };
+  const handler = createRequestHandler(config, health);
+
+  const http1 = createHttp1Server({ requestTimeout: 60_000, headersTimeout: 10_000 }, handler);
+  http1.keepAliveTimeout = 30_000;
+  const http2 = createHttp2Server({}, handler);
+  const sessions = new Set<Http2Session>();
+  http2.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  // A broken client must not take the process down; the sessions clean up.
+  http2.on("sessionError", () => {});
+  http2.setTimeout(120_000);
+
+  const { server, sockets } = createOnePortListener({ http1, http2 });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      health.serving = false;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const session of sessions) {
+        session.close();
+      }
+      http1.closeIdleConnections();
+      const drained = waitUntil(() => sockets.size === 0, config.shutdownTimeoutMs);
+      if (!(await drained)) {
+        for (const socket of sockets) {
+          socket.destroy();
+        }
+      }
+      await stopped;
+    })();
+    return closing;
+  };
+
+  const host = address.address.includes(":") ? `[${address.address}]` : address.address;
+  return {
+    port: address.port,
+    host: address.address,
+    url: `http://${host}:${address.port}`,
+    close,
+  };
+}
+
+/** Polls until `done()` holds or the timeout passes; true if it held. */
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() >= deadline) {
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
