@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { type RunningServer, startServer } from "./server.js";
+import { defaultServerConfig } from "./server-config.js";
+
+const run = promisify(execFile);
+const root = new URL("../../", import.meta.url);
+
+/** The `curl` lines of the README's shell blocks, as a user would type them. */
+async function readmeCurlCommands(): Promise<string[]> {
+  const readme = await readFile(new URL("README.md", root), "utf8");
+  const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+  return blocks.flatMap((block) => block.split("\n")).filter((line) => line.startsWith("curl "));
+}
+
+describe("the README", () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer({ ...defaultServerConfig, port: 0 });
+  });
+  after(() => server.close());
+
+  it("has curl commands that work exactly as written", async () => {
+    const commands = await readmeCurlCommands();
+    assert.ok(commands.length >= 5, "the README shows JSON POST, GET and REST calls");
+    for (const command of commands) {
+      assert.match(command, /localhost:8080/);
+      const local = command.replaceAll("localhost:8080", `127.0.0.1:${server.port}`);
+      const { stdout } = await run("sh", ["-c", local]);
+      const body = JSON.parse(stdout) as Record<string, unknown>;
+      assert.ok(!("code" in body), `${command} answered an error: ${stdout}`);
+    }
+  });
+
+  it("shows the example client verbatim, and the example works", async () => {
+    const readme = await readFile(new URL("README.md", root), "utf8");
+    const example = await readFile(new URL("src/client/example-client.ts", root), "utf8");
+    assert.ok(
+      readme.includes(example.trim()),
+      "README's client snippet is src/client/example-client.ts",
+    );
+    const { stdout } = await run(
+      process.execPath,
+      ["--import", "tsx", "src/client/example-client.ts"],
+      {
+        cwd: root,
+        env: { ...process.env, LOOPSTALL_URL: server.url },
+      },
+    );
+    assert.match(stdout, /sent 3 clients/);
+  });
+});

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { after, describe, it } from "node:test";
+import { ConnectError, createClient } from "@connectrpc/connect";
+import {
+  createConnectTransport,
+  createGrpcTransport,
+  Http2SessionManager,
+} from "@connectrpc/connect-node";
+import { BankService } from "../gen/bank/v1/bank_pb.js";
+
+const root = new URL("../../", import.meta.url);
+
+/** Starts `src/server/main.ts` as `npm start` would, on a free port. */
+async function startProcess(args: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/server/main.ts", "--port", "0", ...args],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  for await (const line of lines) {
+    const match = /serving on (http:\/\/\S+)/.exec(line);
+    if (match?.[1]) {
+      return { child, url: match[1] };
+    }
+  }
+  throw new Error("server exited before it was serving");
+}
+
+describe("graceful shutdown", () => {
+  const children: ChildProcess[] = [];
+  after(() => {
+    for (const child of children) {
+      child.kill("SIGKILL");
+    }
+  });
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`on ${signal}: finishes in-flight streams, closes idle HTTP/2 sessions, refuses new connections, exits 0`, async () => {
+      // A long shutdown bound: the process can only exit promptly if it
+      // really closes idle sessions instead of waiting them out.
+      const { child, url } = await startProcess(["--shutdown-timeout-ms", "120000"]);
+      children.push(child);
+      const exited = once(child, "exit");
+
+      const idle = new Http2SessionManager(url);
+      const grpc = createClient(
+        BankService,
+        createGrpcTransport({ baseUrl: url, sessionManager: idle }),
+      );
+      await grpc.live({}); // Leaves an idle HTTP/2 session open.
+
+      const streaming = new Http2SessionManager(url);
+      const overH2 = createClient(
+        BankService,
+        createGrpcTransport({ baseUrl: url, sessionManager: streaming }),
+      )
+        .streamClients({ shape: { count: 2_000 }, pageSize: 100 })
+        [Symbol.asyncIterator]();
+      const overH1 = createClient(
+        BankService,
+        createConnectTransport({ baseUrl: url, httpVersion: "1.1" }),
+      )
+        .streamClients({ shape: { count: 2_000 }, pageSize: 100 })
+        [Symbol.asyncIterator]();
+      // Both streams are in flight once their first page has arrived.
+      let received =
+        ((await overH2.next()).value?.clients.length ?? 0) +
+        ((await overH1.next()).value?.clients.length ?? 0);
+
+      child.kill(signal);
+      for (const stream of [overH2, overH1]) {
+        for (let page = await stream.next(); !page.done; page = await stream.next()) {
+          received += page.value.clients.length;
+        }
+      }
+      assert.equal(received, 4_000, "every page of both in-flight streams arrives");
+
+      const [code] = await exited;
+      assert.equal(code, 0);
+      await assert.rejects(fetch(`${url}/.well-known/live`), "no new connections after shutdown");
+      idle.abort();
+      streaming.abort();
+    });
+  }
+
+  it("bounds the wait: a stuck in-flight request is cut off after --shutdown-timeout-ms, and the exit is still 0", async () => {
+    const { child, url } = await startProcess(["--shutdown-timeout-ms", "500"]);
+    children.push(child);
+    const exited = once(child, "exit");
+    const session = new Http2SessionManager(url);
+    // A client that reads one page and then stops reading: the server's
+    // writes stall on flow control, so the stream can never finish by itself.
+    const stuck = createClient(
+      BankService,
+      createGrpcTransport({ baseUrl: url, sessionManager: session }),
+    )
+      .streamClients({ shape: { count: 100_000, filledStrings: 15 }, pageSize: 10_000 })
+      [Symbol.asyncIterator]();
+    await stuck.next();
+    child.kill("SIGTERM");
+    const [code] = await exited;
+    assert.equal(code, 0);
+    await assert.rejects(
+      (async () => {
+        for (let page = await stuck.next(); !page.done; page = await stuck.next()) {
+          // Drain whatever was buffered; the stream must end in an error.
+        }
+      })(),
+      (e) => e instanceof ConnectError,
+    );
+    session.abort();
+  });
+});
