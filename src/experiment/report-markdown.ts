@@ -1,0 +1,47 @@
+import { escapeMarkdownCell } from "./report-escape.js";
+import {
+  buildCellTable,
+  environmentFacts,
+  howToRead,
+  type ReportFact,
+  type ReportTable,
+  settingsFacts,
+} from "./report-table.js";
+import type { ExperimentSummary } from "./summary.js";
+
+/** Renders the summary as report.md: environment, settings, one table row per cell, how to read it. */
+export function renderMarkdown(summary: ExperimentSummary): string {
+  const lines = [
+    "# loopstall experiment report",
+    "",
+    "## Environment",
+    "",
+    ...factList(environmentFacts(summary)),
+    "",
+    "## Settings",
+    "",
+    ...factList(settingsFacts(summary)),
+    "",
+    "## Results",
+    "",
+    ...(summary.cells.length > 0 ? markdownTable(buildCellTable(summary)) : ["No cells were run."]),
+    "",
+    "## How to read this",
+    "",
+    ...howToRead.flatMap((paragraph) => [escapeMarkdownCell(paragraph), ""]),
+  ];
+  return lines.join("\n");
+}
+
+function factList(facts: ReportFact[]): string[] {
+  return facts.map((f) => `- **${escapeMarkdownCell(f.label)}**: ${escapeMarkdownCell(f.value)}`);
+}
+
+/** A GitHub-flavoured Markdown table; numeric-looking columns are right-aligned. */
+export function markdownTable(table: ReportTable): string[] {
+  const row = (cells: string[]) => `| ${cells.map(escapeMarkdownCell).join(" | ")} |`;
+  const alignments = table.headers.map((_, i) =>
+    table.rows.length > 0 && table.rows.every((r) => /^[\d.,]/.test(r[i] ?? "")) ? "---:" : "---",
+  );
+  return [row(table.headers), `| ${alignments.join(" | ")} |`, ...table.rows.map(row)];
+}
