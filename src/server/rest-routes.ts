@@ -1,13 +1,31 @@
 import { create, toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { ListClientsResponseSchema, type TreeShape } from "../gen/bank/v1/bank_pb.js";
 import { buildClients } from "../model/client-factory.js";
-import { resolveShape, type ShapeLimits } from "../model/tree-shape.js";
+import {
+  defaultPageSize,
+  type ResolvedShape,
+  resolveShape,
+  type ShapeLimits,
+} from "../model/tree-shape.js";
+import type { EncodePool } from "../strategy/encode-pool.js";
+import { writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
+import {
+  parseStrategy,
+  requestStrategy,
+  type Strategy,
+  strategyHeader,
+} from "../strategy/strategy.js";
 import { writeJsonError } from "./json-error.js";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
 
 export interface RestRoutesOptions {
   limits: ShapeLimits;
+  /** The strategy of a request that names none. Default `inline`. */
+  strategy?: Strategy;
+  /** The pool that serves `offload` requests. */
+  pool: EncodePool;
 }
 
 /** Query parameters of `GET /v1/clients`, mapped to `TreeShape` fields. */
@@ -22,14 +40,18 @@ const maxQueryLength = 1_024;
 
 /**
  * The plain JSON endpoints for curl:
- * - `GET /v1/clients?count=&accounts_per_client=&filled_strings=`: the tree,
- *   byte-equal to the Connect JSON response for the same shape.
+ * - `GET /v1/clients?count=&accounts_per_client=&filled_strings=&strategy=`:
+ *   the tree, byte-equal to the Connect JSON response for the same shape.
+ *   The strategy comes from `?strategy=`, else the `loopstall-strategy`
+ *   header, else the server's default; `stream` sends chunked JSON page by
+ *   page. A full offload pool answers 503 `resource_exhausted`.
  * - `GET /.well-known/live`: 200 while the process serves.
  *
  * Returns a handler that answers and returns true for these paths, and
  * returns false for any other path.
  */
 export function createRestRoutes(options: RestRoutesOptions) {
+  const fallbackStrategy = options.strategy ?? "inline";
   return function handleRest(req: AnyRequest, res: AnyResponse): boolean {
     const url = req.url ?? "/";
     const queryStart = url.indexOf("?");
@@ -48,30 +70,114 @@ export function createRestRoutes(options: RestRoutesOptions) {
         return true;
       }
       const query = queryStart < 0 ? "" : url.slice(queryStart + 1);
-      const shape = resolveShape(parseShapeQuery(query), options.limits);
-      const message = create(ListClientsResponseSchema, { clients: buildClients(shape) });
-      // The same two steps as Connect's JSON serialization, so the bytes match.
-      writeJsonBody(res, 200, JSON.stringify(toJson(ListClientsResponseSchema, message)));
+      const { shape: requested, strategy: named } = parseClientsQuery(query);
+      const shape = resolveShape(requested, options.limits);
+      const header = req.headers[strategyHeader];
+      const strategy =
+        named ?? requestStrategy(Array.isArray(header) ? header[0] : header, fallbackStrategy);
+      res.setHeader(strategyHeader, strategy);
+      serveClients(res, shape, strategy, options.pool).catch((error: unknown) =>
+        writeRestError(res, error),
+      );
     } catch (error) {
-      writeJsonError(res, error);
+      writeRestError(res, error);
     }
     return true;
   };
 }
 
+async function serveClients(
+  res: AnyResponse,
+  shape: ResolvedShape,
+  strategy: Strategy,
+  pool: EncodePool,
+): Promise<void> {
+  switch (strategy) {
+    case "inline": {
+      const message = create(ListClientsResponseSchema, { clients: buildClients(shape) });
+      // The same two steps as Connect's JSON serialization, so the bytes match.
+      const json = JSON.stringify(toJson(ListClientsResponseSchema, message));
+      await writeLargeJson(res, Buffer.from(json, "utf8"));
+      return;
+    }
+    case "offload": {
+      // A client that goes away cancels its task, queued or running.
+      const gone = new AbortController();
+      const onClose = () => gone.abort();
+      res.once("close", onClose);
+      try {
+        const bytes = await pool.encode(shape, "json", gone.signal);
+        if (!gone.signal.aborted) {
+          await writeLargeJson(res, bytes);
+        }
+      } catch (error) {
+        // A client that went away has nobody left to answer.
+        if (!gone.signal.aborted) {
+          throw error;
+        }
+      } finally {
+        res.off("close", onClose);
+      }
+      return;
+    }
+    case "stream":
+      await writeClientsStream(res, shape, { pageSize: defaultPageSize });
+      return;
+  }
+}
+
+/**
+ * Like `writeJsonError`, except that `resource_exhausted` (a full offload
+ * pool) answers 503 with `retry-after`, the usual status for a busy server,
+ * rather than Connect's 429.
+ */
+function writeRestError(res: AnyResponse, error: unknown): void {
+  if (error instanceof ConnectError && error.code === Code.ResourceExhausted && !res.headersSent) {
+    res.setHeader("retry-after", "1");
+    writeJson(res, 503, { code: codeToString(error.code), message: error.rawMessage });
+    return;
+  }
+  writeJsonError(res, error);
+}
+
+/** Splits `strategy=` off the shape knobs of the `GET /v1/clients` query. */
+export function parseClientsQuery(query: string): {
+  shape: Partial<TreeShape>;
+  strategy: Strategy | undefined;
+} {
+  const params = queryParams(query);
+  const named = params.getAll("strategy");
+  if (named.length > 1) {
+    throw new ConnectError("strategy is given more than once", Code.InvalidArgument);
+  }
+  params.delete("strategy");
+  return {
+    shape: shapeFromParams(params),
+    strategy: named[0] === undefined ? undefined : parseStrategy(named[0], "strategy"),
+  };
+}
+
 /** Parses the shape knobs of a query string, rejecting anything malformed or unknown. */
 export function parseShapeQuery(query: string): Partial<TreeShape> {
+  return shapeFromParams(queryParams(query));
+}
+
+function queryParams(query: string): URLSearchParams {
   if (query.length > maxQueryLength) {
     throw new ConnectError(
       `query string is ${query.length} bytes, over the cap of ${maxQueryLength}`,
       Code.InvalidArgument,
     );
   }
+  return new URLSearchParams(query);
+}
+
+function shapeFromParams(params: URLSearchParams): Partial<TreeShape> {
   const shape: Partial<TreeShape> = {};
-  for (const [name, value] of new URLSearchParams(query)) {
+  for (const [name, value] of params) {
     if (!Object.hasOwn(shapeParams, name)) {
       throw new ConnectError(
-        `unknown query parameter "${name}"; expected one of ${Object.keys(shapeParams).join(", ")}`,
+        `unknown query parameter "${name}"; expected one of ${[...Object.keys(shapeParams), "strategy"].join(", ")}`,
         Code.InvalidArgument,
       );
     }
@@ -97,4 +203,13 @@ function writeJsonBody(res: AnyResponse, status: number, body: string): void {
     "content-length": bytes.byteLength,
   });
   res.end(bytes);
+}
+
+/** A 200 JSON body of any size, written in pieces that respect backpressure. */
+async function writeLargeJson(res: AnyResponse, bytes: Uint8Array): Promise<void> {
+  res.writeHead(200, {
+    "content-type": "application/json",
+    "content-length": bytes.byteLength,
+  });
+  await writeInChunks(res, bytes);
 }

@@ -1,35 +1,69 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { create } from "@bufbuild/protobuf";
-import type { ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import {
   type BankService,
+  type ListClientsResponse,
   ListClientsResponseSchema,
   StreamClientsResponseSchema,
 } from "../gen/bank/v1/bank_pb.js";
 import { buildClients } from "../model/client-factory.js";
-import { resolvePageSize, resolveShape, type ShapeLimits } from "../model/tree-shape.js";
+import {
+  type ResolvedShape,
+  resolvePageSize,
+  resolveShape,
+  type ShapeLimits,
+} from "../model/tree-shape.js";
+import type { EncodePool } from "../strategy/encode-pool.js";
+import { preEncodedListClientsResponse } from "../strategy/pre-encoded-binary.js";
+import { canStorePreEncodedJson, storePreEncodedJson } from "../strategy/pre-encoded-json.js";
+import { requestStrategy, type Strategy, strategyHeader } from "../strategy/strategy.js";
 import { checkDeadline } from "./deadline.js";
 
 export interface BankServiceOptions {
   /** Caps on the request knobs. */
   limits: ShapeLimits;
+  /** The strategy of a request without a `loopstall-strategy` header. Default `inline`. */
+  strategy?: Strategy;
+  /** The pool that serves `offload` requests. */
+  pool: EncodePool;
 }
 
 /** The `bank.v1.BankService` implementation. */
 export function createBankService(options: BankServiceOptions): ServiceImpl<typeof BankService> {
-  const { limits } = options;
+  const { limits, pool } = options;
+  const fallbackStrategy = options.strategy ?? "inline";
   return {
-    listClients(request, ctx) {
+    async listClients(request, ctx) {
       const shape = resolveShape(request.shape, limits);
-      checkDeadline(ctx);
-      const clients = buildClients(shape);
-      checkDeadline(ctx);
-      return create(ListClientsResponseSchema, { clients });
+      const strategy = requestStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
+      ctx.responseHeader.set(strategyHeader, strategy);
+      switch (strategy) {
+        case "inline":
+          return buildInline(shape, ctx);
+        case "offload":
+          return buildOffloaded(shape, ctx, pool);
+        case "stream":
+          // One unary message cannot be sent in pieces; say where streaming lives.
+          throw new ConnectError(
+            "ListClients is unary and cannot stream; call bank.v1.BankService/StreamClients, or use strategy inline or offload",
+            Code.InvalidArgument,
+          );
+      }
     },
 
     async *streamClients(request, ctx) {
       const shape = resolveShape(request.shape, limits);
       const pageSize = resolvePageSize(request.pageSize, limits);
+      // Every strategy streams here; the header is still validated.
+      requestStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
+      ctx.responseHeader.set(strategyHeader, "stream");
       for (let start = 0; start < shape.count; start += pageSize) {
+        if (start > 0) {
+          // A write that needs no drain continues on the microtask queue, so
+          // give the event loop a real turn between pages.
+          await nextTurn();
+        }
         checkDeadline(ctx);
         yield create(StreamClientsResponseSchema, {
           clients: buildClients(shape, start, start + pageSize),
@@ -41,4 +75,37 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
       return { pid: process.pid };
     },
   };
+}
+
+function buildInline(shape: ResolvedShape, ctx: HandlerContext): ListClientsResponse {
+  checkDeadline(ctx);
+  const clients = buildClients(shape);
+  checkDeadline(ctx);
+  return create(ListClientsResponseSchema, { clients });
+}
+
+/**
+ * Builds and encodes the response in the pool, in the format the router will
+ * write (the content type it chose from the request), and hands the bytes to
+ * the router so that it only copies them: binary through `$unknown`, JSON
+ * through the pre-encoded JSON slot (see `pre-encoded-json.ts`).
+ */
+async function buildOffloaded(
+  shape: ResolvedShape,
+  ctx: HandlerContext,
+  pool: EncodePool,
+): Promise<ListClientsResponse> {
+  const json = /json/i.test(ctx.responseHeader.get("content-type") ?? "");
+  if (json && !canStorePreEncodedJson()) {
+    // Served by an adapter without the JSON slot: nothing could pass the bytes on.
+    return buildInline(shape, ctx);
+  }
+  checkDeadline(ctx);
+  const bytes = await pool.encode(shape, json ? "json" : "binary", ctx.signal);
+  checkDeadline(ctx);
+  if (!json) {
+    return preEncodedListClientsResponse(bytes);
+  }
+  storePreEncodedJson(bytes);
+  return create(ListClientsResponseSchema);
 }

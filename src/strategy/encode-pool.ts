@@ -1,0 +1,131 @@
+import { availableParallelism } from "node:os";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { Piscina } from "piscina";
+import type { ResolvedShape } from "../model/tree-shape.js";
+import type { EncodeFormat, EncodeTask } from "./clients-worker.js";
+
+/** Bounds of the offload pool. */
+export interface EncodePoolOptions {
+  /** Worker threads. Default: the available cores, at least 1 (`--pool-size`). */
+  size: number;
+  /**
+   * Tasks that may wait for a free thread. A task beyond `size + maxQueue`
+   * in flight is refused with `resource_exhausted` instead of growing
+   * memory. Default 16 (`--pool-max-queue`).
+   */
+  maxQueue: number;
+}
+
+export const defaultEncodePoolOptions: EncodePoolOptions = {
+  size: Math.max(1, availableParallelism()),
+  maxQueue: 16,
+};
+
+// The worker is a sibling module with this module's extension: .ts under tsx,
+// .js once compiled.
+const workerUrl = new URL(
+  `./clients-worker${extname(fileURLToPath(import.meta.url))}`,
+  import.meta.url,
+);
+
+/**
+ * A bounded worker_threads pool that builds and encodes whole
+ * `ListClientsResponse`s. The threads start on first use (or on `warm()`),
+ * so a server that never offloads pays nothing.
+ */
+export class EncodePool {
+  readonly options: EncodePoolOptions;
+  #pool: Piscina<EncodeTask, Uint8Array> | undefined;
+  #inFlight = 0;
+  #destroyed = false;
+
+  constructor(options: Partial<EncodePoolOptions> = {}) {
+    this.options = { ...defaultEncodePoolOptions, ...options };
+    if (!Number.isInteger(this.options.size) || this.options.size < 1) {
+      throw new RangeError(`pool size must be an integer of at least 1, got ${this.options.size}`);
+    }
+    if (!Number.isInteger(this.options.maxQueue) || this.options.maxQueue < 0) {
+      throw new RangeError(
+        `pool queue must be a non-negative integer, got ${this.options.maxQueue}`,
+      );
+    }
+  }
+
+  /** Tasks running or queued right now. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Starts the threads now rather than on the first task. */
+  warm(): void {
+    this.#getPool();
+  }
+
+  /**
+   * Builds and encodes the tree of `shape` in a worker. Rejects with
+   * `resource_exhausted` when the pool and its queue are full, and stops the
+   * task (queued or running) when `signal` aborts, rejecting with the
+   * signal's reason if that is a `ConnectError`, else `canceled`.
+   */
+  async encode(
+    shape: ResolvedShape,
+    format: EncodeFormat,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    const { size, maxQueue } = this.options;
+    if (this.#inFlight >= size + maxQueue) {
+      throw new ConnectError(
+        `the offload pool is full: ${size} running and ${maxQueue} queued (--pool-size, --pool-max-queue)`,
+        Code.ResourceExhausted,
+      );
+    }
+    const pool = this.#getPool();
+    this.#inFlight++;
+    try {
+      const bytes = await pool.run({ shape, format }, { signal: signal ?? null });
+      return bytes as Uint8Array<ArrayBuffer>;
+    } catch (error) {
+      if (signal?.aborted) {
+        throw signal.reason instanceof ConnectError
+          ? signal.reason
+          : new ConnectError("the request was cancelled", Code.Canceled);
+      }
+      if (this.#destroyed) {
+        throw new ConnectError("the server is shutting down", Code.Unavailable);
+      }
+      throw new ConnectError(
+        "offloaded encoding failed",
+        Code.Internal,
+        undefined,
+        undefined,
+        error,
+      );
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  /** Stops the threads; tasks still in flight fail with `unavailable`. */
+  async destroy(): Promise<void> {
+    this.#destroyed = true;
+    const pool = this.#pool;
+    this.#pool = undefined;
+    await pool?.destroy();
+  }
+
+  #getPool(): Piscina<EncodeTask, Uint8Array> {
+    if (this.#destroyed) {
+      throw new ConnectError("the server is shutting down", Code.Unavailable);
+    }
+    this.#pool ??= new Piscina<EncodeTask, Uint8Array>({
+      filename: workerUrl.href,
+      minThreads: this.options.size,
+      maxThreads: this.options.size,
+      // The admission check above is the real bound; this is a backstop.
+      maxQueue: this.options.maxQueue + this.options.size,
+    });
+    return this.#pool;
+  }
+}

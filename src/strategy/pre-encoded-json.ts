@@ -1,0 +1,73 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** What one request hands from its handler to Connect's JSON serializer. */
+interface JsonSlot {
+  bytes: Uint8Array<ArrayBuffer> | undefined;
+}
+
+const slots = new AsyncLocalStorage<JsonSlot>();
+
+/**
+ * The JSON text an empty `ListClientsResponse` serializes to: the message a
+ * handler returns in place of a pre-encoded JSON body.
+ */
+const placeholderJson = "{}";
+
+/**
+ * Why this exists: Connect serializes a JSON response with `toJsonString`,
+ * which walks the message by reflection and ignores `$unknown`, so the
+ * `$unknown` passthrough of the binary formats does not work for JSON. Its
+ * JSON serialization does, however, take a public `textEncoder` option and
+ * calls `textEncoder.encode(toJsonString(message))` right after the handler
+ * returns, before the `writeMaxBytes` check and compression.
+ *
+ * So a handler that has JSON bytes encoded elsewhere stores them in a
+ * per-request slot (an `AsyncLocalStorage` entered around the request by
+ * {@link withJsonSlots}) and returns an empty message; this encoder sees the
+ * placeholder `{}` and returns the stored bytes instead, once. Every other
+ * string, and every request without stored bytes, is encoded normally, so
+ * errors, limits, deadlines and compression behave exactly as for inline.
+ */
+export function createPassthroughTextEncoder(): {
+  encode(input?: string): Uint8Array<ArrayBuffer>;
+} {
+  const encoder = new TextEncoder();
+  return {
+    encode(input = "") {
+      const slot = slots.getStore();
+      if (input === placeholderJson && slot?.bytes !== undefined) {
+        const { bytes } = slot;
+        slot.bytes = undefined;
+        return bytes;
+      }
+      return encoder.encode(input);
+    },
+  };
+}
+
+/** True if the current request runs inside {@link withJsonSlots}. */
+export function canStorePreEncodedJson(): boolean {
+  return slots.getStore() !== undefined;
+}
+
+/**
+ * Stores pre-encoded JSON for the current request's serializer, which must
+ * then serialize an empty `ListClientsResponse`. Throws outside
+ * {@link withJsonSlots}; check {@link canStorePreEncodedJson} first.
+ */
+export function storePreEncodedJson(bytes: Uint8Array<ArrayBuffer>): void {
+  const slot = slots.getStore();
+  if (slot === undefined) {
+    throw new Error(
+      "no pre-encoded JSON slot: the request handler is not wrapped by withJsonSlots",
+    );
+  }
+  slot.bytes = bytes;
+}
+
+/** Wraps a request handler so each request gets its own slot for pre-encoded JSON. */
+export function withJsonSlots<A extends unknown[]>(handler: (...args: A) => void) {
+  return (...args: A): void => {
+    slots.run({ bytes: undefined }, () => handler(...args));
+  };
+}

@@ -1,0 +1,103 @@
+import { once } from "node:events";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { toJson } from "@bufbuild/protobuf";
+import { ClientSchema } from "../gen/bank/v1/bank_pb.js";
+import { buildClients } from "../model/client-factory.js";
+import type { ResolvedShape } from "../model/tree-shape.js";
+import type { AnyResponse } from "../server/node-types.js";
+
+/** Options of {@link writeClientsStream}. */
+export interface ClientsStreamOptions {
+  /** Clients built and written per chunk. */
+  pageSize: number;
+  /** Extra response headers, written with the status line. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Writes the REST body of `GET /v1/clients` as chunked JSON, page by page:
+ * `{"clients":[` + each client's `JSON.stringify(toJson(ClientSchema, c))`
+ * joined by commas + `]}`. That is byte for byte what
+ * `JSON.stringify(toJson(ListClientsResponseSchema, m))` gives for the whole
+ * tree (and `{}` for no clients, as proto3 JSON omits an empty repeated field).
+ *
+ * After each page it waits for `drain` if the socket is backed up, and
+ * otherwise for the next turn of the event loop, so other requests run
+ * between pages. Resolves when the body is written; stops early, without
+ * error, if the client goes away.
+ */
+export async function writeClientsStream(
+  res: AnyResponse,
+  shape: ResolvedShape,
+  options: ClientsStreamOptions,
+): Promise<void> {
+  const closed = new AbortController();
+  const onClose = () => closed.abort();
+  res.once("close", onClose);
+  try {
+    res.writeHead(200, { ...options.headers, "content-type": "application/json" });
+    if (shape.count === 0) {
+      res.end("{}");
+      return;
+    }
+    for (let start = 0; start < shape.count; start += options.pageSize) {
+      if (closed.signal.aborted) {
+        return;
+      }
+      const page = buildClients(shape, start, start + options.pageSize);
+      const parts = page.map((client) => JSON.stringify(toJson(ClientSchema, client)));
+      const chunk = (start === 0 ? '{"clients":[' : ",") + parts.join(",");
+      if (!res.write(chunk)) {
+        await waitForDrain(res, closed.signal);
+      } else {
+        await nextTurn();
+      }
+    }
+    if (!closed.signal.aborted) {
+      res.end("]}");
+    }
+  } finally {
+    res.off("close", onClose);
+  }
+}
+
+async function waitForDrain(res: AnyResponse, signal: AbortSignal): Promise<void> {
+  try {
+    await once(res, "drain", { signal });
+  } catch (error) {
+    if (!signal.aborted) {
+      throw error;
+    }
+  }
+}
+
+/** The largest piece {@link writeInChunks} hands the socket at once. */
+const chunkBytes = 1024 * 1024;
+
+/**
+ * Writes an already-encoded body in 1 MiB pieces, waiting for `drain` when
+ * the socket is backed up, then ends the response. One `end()` of a 15 MB
+ * body would queue it all in the HTTP/2 session, and Node refuses new
+ * streams on a session over its `maxSessionMemory` (10 MB by default) with
+ * ENHANCE_YOUR_CALM. Stops early, without error, if the client goes away.
+ */
+export async function writeInChunks(res: AnyResponse, bytes: Uint8Array): Promise<void> {
+  const closed = new AbortController();
+  const onClose = () => closed.abort();
+  res.once("close", onClose);
+  try {
+    for (let offset = 0; offset < bytes.byteLength; offset += chunkBytes) {
+      if (closed.signal.aborted) {
+        return;
+      }
+      if (!res.write(bytes.subarray(offset, offset + chunkBytes))) {
+        await waitForDrain(res, closed.signal);
+      }
+    }
+    if (!closed.signal.aborted) {
+      res.end();
+    }
+  } finally {
+    res.off("close", onClose);
+  }
+}
