@@ -1,11 +1,23 @@
+import cluster from "node:cluster";
 import { CommanderError } from "commander";
+import { runClusterPrimary } from "../cluster/cluster-primary.js";
 import { startServer } from "./server.js";
 import { parseServerArgs } from "./server-cli.js";
 
 async function main(): Promise<void> {
   const config = parseServerArgs(process.argv.slice(2));
+  if (config.workers > 1 && cluster.isPrimary) {
+    process.exit(
+      await runClusterPrimary({
+        workers: config.workers,
+        shutdownTimeoutMs: config.shutdownTimeoutMs,
+      }),
+    );
+  }
   const server = await startServer(config);
   console.log(`loopstall serving on ${server.url} (pid ${process.pid})`);
+  // PM2's `wait_ready` waits for this before it stops the old worker on reload.
+  process.send?.("ready");
   let signalled = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (signalled) {

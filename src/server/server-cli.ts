@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { parseWorkerCount } from "../cluster/worker-count.js";
+import { type Strategy, strategies } from "../strategy/strategy.js";
 import { defaultServerConfig, type ServerConfig } from "./server-config.js";
 
 /**
@@ -48,6 +50,35 @@ export function parseServerArgs(argv: string[]): ServerConfig {
         d.shutdownTimeoutMs,
       ),
     )
+    .addOption(
+      new Option("--workers <n>", 'worker processes: a count, or "max" for one per core')
+        .env("WORKERS")
+        .default(d.workers)
+        .argParser((value: string) => {
+          try {
+            return parseWorkerCount(value);
+          } catch (error) {
+            throw new InvalidArgumentError((error as Error).message);
+          }
+        }),
+    )
+    .addOption(
+      new Option("--strategy <name>", "serialization strategy of requests that name none")
+        .env("STRATEGY")
+        .choices(strategies)
+        .default(d.strategy),
+    )
+    .addOption(int("--pool-size <n>", "offload pool threads", "POOL_SIZE", d.poolSize, 1, 256))
+    .addOption(
+      int(
+        "--pool-max-queue <n>",
+        "offload tasks that may wait for a thread",
+        "POOL_MAX_QUEUE",
+        d.poolMaxQueue,
+        0,
+        100_000,
+      ),
+    )
     .exitOverride()
     .parse(argv, { from: "user" });
   const o = program.opts<{
@@ -61,6 +92,10 @@ export function parseServerArgs(argv: string[]): ServerConfig {
     writeMaxBytes: number;
     maxTimeoutMs: number;
     shutdownTimeoutMs: number;
+    strategy: Strategy;
+    poolSize: number;
+    poolMaxQueue: number;
+    workers: number;
   }>();
   return {
     host: o.host,
@@ -75,6 +110,10 @@ export function parseServerArgs(argv: string[]): ServerConfig {
     writeMaxBytes: o.writeMaxBytes,
     maxTimeoutMs: o.maxTimeoutMs,
     shutdownTimeoutMs: o.shutdownTimeoutMs,
+    strategy: o.strategy,
+    poolSize: o.poolSize,
+    poolMaxQueue: o.poolMaxQueue,
+    workers: o.workers,
   };
 }
 

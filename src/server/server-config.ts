@@ -1,4 +1,6 @@
 import { defaultShapeLimits, type ShapeLimits } from "../model/tree-shape.js";
+import { defaultEncodePoolOptions } from "../strategy/encode-pool.js";
+import type { Strategy } from "../strategy/strategy.js";
 
 /** Everything a server process is started with. */
 export interface ServerConfig {
@@ -19,6 +21,25 @@ export interface ServerConfig {
    * closes the remaining connections. Default 10,000 ms.
    */
   shutdownTimeoutMs: number;
+  /**
+   * How a request that names no strategy in its `loopstall-strategy` header
+   * (or REST `?strategy=`) serializes the heavy response: `inline`,
+   * `offload` or `stream`. Default `inline` (`STRATEGY`, `--strategy`).
+   */
+  strategy: Strategy;
+  /** Threads of the offload pool. Default: available cores, at least 1 (`POOL_SIZE`, `--pool-size`). */
+  poolSize: number;
+  /**
+   * Offload tasks that may wait for a thread; more answer `resource_exhausted`.
+   * Default 16 (`POOL_MAX_QUEUE`, `--pool-max-queue`).
+   */
+  poolMaxQueue: number;
+  /**
+   * Worker processes sharing the port (node:cluster), restarted when they
+   * crash. `--workers max` means one per available core. Default 1, which
+   * runs one plain process without node:cluster (`WORKERS`, `--workers`).
+   */
+  workers: number;
 }
 
 export const defaultServerConfig: ServerConfig = {
@@ -29,4 +50,8 @@ export const defaultServerConfig: ServerConfig = {
   writeMaxBytes: 256 * 1024 * 1024,
   maxTimeoutMs: 120_000,
   shutdownTimeoutMs: 10_000,
+  strategy: "inline",
+  poolSize: defaultEncodePoolOptions.size,
+  poolMaxQueue: defaultEncodePoolOptions.maxQueue,
+  workers: 1,
 };

@@ -1,10 +1,14 @@
 import { createServer as createHttp1Server } from "node:http";
-import { createServer as createHttp2Server, type Http2Session } from "node:http2";
+import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import type { HealthState } from "../service/health-service.js";
 import { createRoutes } from "../service/routes.js";
+import { EncodePool } from "../strategy/encode-pool.js";
+import { withJsonSlots } from "../strategy/pre-encoded-json.js";
+import { trackHttp2Sessions } from "./http2-drain.js";
 import { writeJsonError } from "./json-error.js";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
 import { createOnePortListener } from "./one-port-listener.js";
@@ -27,20 +31,30 @@ export interface RunningServer {
 }
 
 /** Builds the request handler shared by the HTTP/1.1 and HTTP/2 servers. */
-export function createRequestHandler(config: ServerConfig, health: HealthState) {
-  const handleRest = createRestRoutes({ limits: config.limits });
-  const handleConnect = connectNodeAdapter({
-    routes: createRoutes({ limits: config.limits, health }),
-    readMaxBytes: config.readMaxBytes,
-    writeMaxBytes: config.writeMaxBytes,
-    maxTimeoutMs: config.maxTimeoutMs,
-    fallback(req, res) {
-      writeJsonError(
-        res,
-        new ConnectError(`no route for ${req.method} ${req.url ?? ""}`, Code.NotFound),
-      );
-    },
-  });
+export function createRequestHandler(
+  config: ServerConfig,
+  health: HealthState,
+  metrics?: ServerMetrics,
+  pool = new EncodePool({ size: config.poolSize, maxQueue: config.poolMaxQueue }),
+) {
+  const { strategy } = config;
+  const handleRest = createRestRoutes({ limits: config.limits, strategy, pool });
+  // Each request gets a slot through which an offloaded ListClients hands
+  // pre-encoded JSON to Connect's serializer (see strategy/pre-encoded-json.ts).
+  const handleConnect = withJsonSlots(
+    connectNodeAdapter({
+      routes: createRoutes({ limits: config.limits, health, strategy, pool }),
+      readMaxBytes: config.readMaxBytes,
+      writeMaxBytes: config.writeMaxBytes,
+      maxTimeoutMs: config.maxTimeoutMs,
+      fallback(req, res) {
+        writeJsonError(
+          res,
+          new ConnectError(`no route for ${req.method} ${req.url ?? ""}`, Code.NotFound),
+        );
+      },
+    }),
+  );
   const worker = String(process.pid);
   return (req: AnyRequest, res: AnyResponse): void => {
     res.setHeader("x-worker", worker);
@@ -48,25 +62,38 @@ export function createRequestHandler(config: ServerConfig, health: HealthState) 
       // Draining: end each HTTP/1.1 keep-alive connection after its response.
       res.setHeader("connection", "close");
     }
+    metrics?.countRequest(req, res);
+    if (metrics?.handleMetrics(req, res)) {
+      return;
+    }
     if (!handleRest(req, res)) {
       handleConnect(req, res);
     }
   };
 }
 
+/** How long a draining server lets busy HTTP/1.1 keep-alive clients leave before closing idle ones. */
+const idleGraceMs = 1_000;
+
 /** Starts a server that serves HTTP/1.1 and h2c on one port. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const health: HealthState = { serving: true };
-  const handler = createRequestHandler(config, health);
+  const metrics = createServerMetrics();
+  // Threads start with the first offloaded request, or now if offload is the default.
+  const pool = new EncodePool({ size: config.poolSize, maxQueue: config.poolMaxQueue });
+  if (config.strategy === "offload") {
+    pool.warm();
+  }
+  const handler = createRequestHandler(config, health, metrics, pool);
 
   const http1 = createHttp1Server({ requestTimeout: 60_000, headersTimeout: 10_000 }, handler);
   http1.keepAliveTimeout = 30_000;
+  // http.Server tracks its connections (for closeIdleConnections and the
+  // request/headers timeouts) only from its "listening" event, and this one
+  // never listens itself: the one-port listener hands it sockets.
+  http1.emit("listening");
   const http2 = createHttp2Server({}, handler);
-  const sessions = new Set<Http2Session>();
-  http2.on("session", (session) => {
-    sessions.add(session);
-    session.once("close", () => sessions.delete(session));
-  });
+  const http2Sessions = trackHttp2Sessions(http2);
   // A broken client must not take the process down; the sessions clean up.
   http2.on("sessionError", () => {});
   http2.setTimeout(120_000);
@@ -86,9 +113,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     closing ??= (async () => {
       health.serving = false;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const session of sessions) {
-        session.close();
-      }
+      http2Sessions.close(Math.min(idleGraceMs, config.shutdownTimeoutMs));
+      // Busy keep-alive clients get `connection: close` on their next
+      // response. Closing a socket just as a client reuses it fails that
+      // request, so idle ones are closed only after a short grace period.
+      await waitUntil(() => sockets.size === 0, Math.min(idleGraceMs, config.shutdownTimeoutMs));
       http1.closeIdleConnections();
       const drained = waitUntil(() => sockets.size === 0, config.shutdownTimeoutMs);
       if (!(await drained)) {
@@ -97,6 +126,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         }
       }
       await stopped;
+      http1.close(); // Stops its connection checker.
+      await pool.destroy();
+      metrics.close();
     })();
     return closing;
   };

@@ -1,0 +1,42 @@
+/**
+ * PM2 cluster mode for the loopstall server: `npx pm2 start ecosystem.config.js`.
+ *
+ * PM2 loads this file with require(); the package is ESM, so the apps are a
+ * named export (Node >= 20.19 can require() an ES module). PM2 cluster mode
+ * can't use a custom interpreter, so tsx is loaded with `--import tsx`.
+ *
+ * Environment, read when PM2 loads this file:
+ * - PM2_INSTANCES (or WORKERS): worker count, or "max". Default 2.
+ * - PORT, HOST: passed through to the server (default 8080, 127.0.0.1).
+ * - SHUTDOWN_TIMEOUT_MS: each worker's drain bound (default 10,000);
+ *   kill_timeout is set 5 s above it so a drain is never cut by SIGKILL.
+ */
+const instancesEnv = process.env.PM2_INSTANCES ?? process.env.WORKERS ?? "2";
+const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
+
+export const apps = [
+  {
+    name: process.env.PM2_APP_NAME ?? "loopstall",
+    script: "scripts/pm2-main.js",
+    cwd: import.meta.dirname,
+    exec_mode: "cluster",
+    instances: instancesEnv === "max" ? "max" : Number(instancesEnv),
+    node_args: ["--import", "tsx"],
+    // Each worker calls process.send("ready") once it listens; a reload stops
+    // the old worker only after that (or after listen_timeout).
+    wait_ready: true,
+    listen_timeout: 15_000,
+    kill_timeout: shutdownTimeoutMs + 5_000,
+    // A worker that crash-loops is given up after 10 quick restarts.
+    max_restarts: 10,
+    min_uptime: 5_000,
+    exp_backoff_restart_delay: 100,
+    env: {
+      PORT: process.env.PORT ?? "8080",
+      HOST: process.env.HOST ?? "127.0.0.1",
+      SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
+      // The workers are PM2's; each must serve, not start a cluster of its own.
+      WORKERS: "1",
+    },
+  },
+];
