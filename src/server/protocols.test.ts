@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
+import { connect as connectHttp2 } from "node:http2";
 import { after, before, describe, it } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { createClient, type Transport } from "@connectrpc/connect";
@@ -127,6 +129,34 @@ describe("one port, every protocol", () => {
     const second = await fetchOnce();
     assert.deepEqual(first, second);
     assert.equal(fromBinary(ListClientsResponseSchema, first).clients.length, 40_000);
+  });
+
+  it("opens a new HTTP/2 stream while a 15 MB response is still buffered on the session", async () => {
+    // Node refuses new streams (ENHANCE_YOUR_CALM) on a session holding more
+    // than maxSessionMemory of unsent data; a unary response is one write.
+    const session = connectHttp2(server.url);
+    try {
+      const call = () =>
+        session.request({
+          ":method": "POST",
+          ":path": "/bank.v1.BankService/ListClients",
+          "content-type": "application/json",
+        });
+      const first = call();
+      first.end("{}");
+      first.pause(); // Leave the first body unread, so it stays buffered.
+      await once(first, "response");
+      const second = call();
+      second.end('{"shape":{"count":1}}');
+      const [headers] = (await once(second, "response")) as [Record<string, unknown>];
+      assert.equal(headers[":status"], 200);
+      second.resume();
+      await once(second, "end");
+      first.resume();
+      await once(first, "end");
+    } finally {
+      session.close();
+    }
   });
 
   it("streams the same tree in pages", async () => {

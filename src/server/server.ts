@@ -34,8 +34,8 @@ export interface RunningServer {
 export function createRequestHandler(
   config: ServerConfig,
   health: HealthState,
-  metrics?: ServerMetrics,
-  pool = new EncodePool({ size: config.poolSize, maxQueue: config.poolMaxQueue }),
+  metrics: ServerMetrics,
+  pool: EncodePool,
 ) {
   const { strategy } = config;
   const handleRest = createRestRoutes({ limits: config.limits, strategy, pool });
@@ -62,8 +62,8 @@ export function createRequestHandler(
       // Draining: end each HTTP/1.1 keep-alive connection after its response.
       res.setHeader("connection", "close");
     }
-    metrics?.countRequest(req, res);
-    if (metrics?.handleMetrics(req, res)) {
+    metrics.countRequest(req, res);
+    if (metrics.handleMetrics(req, res)) {
       return;
     }
     if (!handleRest(req, res)) {
@@ -92,7 +92,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // request/headers timeouts) only from its "listening" event, and this one
   // never listens itself: the one-port listener hands it sockets.
   http1.emit("listening");
-  const http2 = createHttp2Server({}, handler);
+  // Node refuses new streams on a session whose outbound buffer exceeds
+  // maxSessionMemory (default 10 MB), and a unary response is written in one
+  // piece: let a session hold the largest response we may write.
+  const http2 = createHttp2Server(
+    { maxSessionMemory: Math.ceil(config.writeMaxBytes / 2 ** 20) + 16 },
+    handler,
+  );
   const http2Sessions = trackHttp2Sessions(http2);
   // A broken client must not take the process down; the sessions clean up.
   http2.on("sessionError", () => {});
