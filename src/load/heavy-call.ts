@@ -1,0 +1,315 @@
+import { create, fromBinary, fromJsonString, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { Code } from "@connectrpc/connect";
+import { codeFromHttpStatus, codeFromString } from "@connectrpc/connect/protocol-connect";
+import { trailerParse } from "@connectrpc/connect/protocol-grpc-web";
+import type { Format, Strategy } from "../experiment/summary.js";
+import {
+  ListClientsRequestSchema,
+  ListClientsResponseSchema,
+  StreamClientsRequestSchema,
+  StreamClientsResponseSchema,
+} from "../gen/bank/v1/bank_pb.js";
+import type { ResolvedShape } from "../model/tree-shape.js";
+import { connectEndStreamFlag, EnvelopeScanner, grpcWebTrailerFlag } from "./envelope-scanner.js";
+import { openRawConnection, type RawConnection, type RawRequest } from "./raw-client.js";
+import { workerHeader } from "./transports.js";
+import type { CallOutcome } from "./workload.js";
+
+/** The request header that picks the server's serialization strategy. */
+export const strategyHeader = "loopstall-strategy";
+
+export interface HeavyCallOptions {
+  /** Wire format of the heavy request. */
+  format: Format;
+  /** Server strategy; `stream` calls `StreamClients` (REST: `?strategy=stream`). */
+  strategy: Strategy;
+  /** The tree the server builds. */
+  shape: ResolvedShape;
+  /** Loopback base URL, e.g. `http://127.0.0.1:8080`. */
+  baseUrl: string;
+  /** Connections to open; `call(conn)` uses connection `conn`. */
+  connections: number;
+  /**
+   * Decode every response with protobuf-es and check it holds `shape.count`
+   * clients. Default false: responses are drained and status-checked only.
+   */
+  verify?: boolean;
+  /**
+   * HTTP/2 receive window (per stream and per connection), bytes. Default
+   * 16 MiB, as gRPC clients widen theirs; 65,535 is HTTP/2's default, whose
+   * flow-control round trips give the server's event loop pauses.
+   */
+  windowBytes?: number;
+  /** HTTP version. Default "2" (h2c), except "1.1" for rest-json. gRPC needs "2". */
+  httpVersion?: "1.1" | "2";
+}
+
+/** The largest response kept in memory for `verify`. */
+export const maxVerifyBytes = 512 * 1024 * 1024;
+
+/** Heavy calls over raw connections, one per `conn`. */
+export interface HeavyCaller {
+  call(conn: number, signal: AbortSignal): Promise<CallOutcome>;
+  close(): void;
+}
+
+/**
+ * Builds the heavy `ListClients`/`StreamClients` call of one format and
+ * strategy as raw HTTP: the bytes each protocol puts on the wire, so the
+ * response can be drained, counted and status-checked without the cost of
+ * decoding it (unless `verify`).
+ */
+export function createHeavyCaller(options: HeavyCallOptions): HeavyCaller {
+  const httpVersion = options.httpVersion ?? (options.format === "rest-json" ? "1.1" : "2");
+  if (options.format === "grpc" && httpVersion !== "2") {
+    throw new Error("gRPC needs HTTP/2");
+  }
+  const conns: RawConnection[] = Array.from({ length: options.connections }, () =>
+    openRawConnection(options.baseUrl, httpVersion, options.windowBytes),
+  );
+  const request = buildHeavyRequest(options.format, options.strategy, options.shape);
+  const verify = options.verify ?? false;
+  return {
+    async call(conn, signal) {
+      const connection = conns[conn % conns.length] as RawConnection;
+      const enveloped = isEnveloped(options.format, options.strategy);
+      const scanner = new EnvelopeScanner({ keepDataBytes: verify ? maxVerifyBytes : 0 });
+      const chunks: Uint8Array[] = [];
+      let kept = 0;
+      let scanError: string | undefined;
+      const res = await connection.request(request, signal, (chunk) => {
+        if (enveloped) {
+          if (scanError === undefined) {
+            try {
+              scanner.push(chunk);
+            } catch (error) {
+              scanError = error instanceof Error ? error.message : String(error);
+            }
+          }
+        } else if (kept + chunk.byteLength <= (verify ? maxVerifyBytes : 64 * 1024)) {
+          // Unary bodies are kept only while small (an error) or when verifying.
+          chunks.push(chunk);
+          kept += chunk.byteLength;
+        }
+      });
+      const worker = res.headers.get(workerHeader) ?? undefined;
+      const base = { bytes: res.bytes, ...(worker !== undefined && { worker }) };
+      if (scanError !== undefined) {
+        return { ...base, status: "Internal", error: scanError };
+      }
+      const failure = enveloped
+        ? envelopedFailure(options.format, res.status, res.headers, res.trailers, scanner)
+        : unaryFailure(res.status, chunks);
+      if (failure !== undefined) {
+        return { ...base, ...failure };
+      }
+      if (verify) {
+        const problem = verifyBody(options, enveloped ? scanner : undefined, chunks);
+        if (problem !== undefined) {
+          return { ...base, status: "DataLoss", error: problem };
+        }
+      }
+      return { ...base, status: "OK" };
+    },
+    close() {
+      for (const c of conns) {
+        c.close();
+      }
+    },
+  };
+}
+
+/** Whether the response body is a sequence of enveloped frames. */
+function isEnveloped(format: Format, strategy: Strategy): boolean {
+  if (format === "rest-json") {
+    return false;
+  }
+  return format === "grpc" || format === "grpc-web" || strategy === "stream";
+}
+
+/** The raw request for a format and strategy. */
+export function buildHeavyRequest(
+  format: Format,
+  strategy: Strategy,
+  shape: ResolvedShape,
+): RawRequest {
+  const headers: Record<string, string> = { [strategyHeader]: strategy };
+  const stream = strategy === "stream";
+  if (format === "rest-json") {
+    const query = new URLSearchParams({
+      count: String(shape.count),
+      accounts_per_client: String(shape.accountsPerClient),
+      filled_strings: String(shape.filledStrings),
+    });
+    if (stream) {
+      query.set("strategy", "stream");
+    }
+    return { method: "GET", path: `/v1/clients?${query}`, headers };
+  }
+  const method = stream ? "StreamClients" : "ListClients";
+  const path = `/bank.v1.BankService/${method}`;
+  const json = format === "connect-json";
+  const message = encodeRequest(stream, shape, json);
+  switch (format) {
+    case "grpc":
+      return {
+        method: "POST",
+        path,
+        headers: { ...headers, "content-type": "application/grpc+proto", te: "trailers" },
+        body: envelope(message),
+      };
+    case "grpc-web":
+      return {
+        method: "POST",
+        path,
+        headers: { ...headers, "content-type": "application/grpc-web+proto", "x-grpc-web": "1" },
+        body: envelope(message),
+      };
+    default: {
+      const subtype = json ? "json" : "proto";
+      return {
+        method: "POST",
+        path,
+        headers: {
+          ...headers,
+          "connect-protocol-version": "1",
+          "content-type": stream ? `application/connect+${subtype}` : `application/${subtype}`,
+        },
+        body: stream ? envelope(message) : message,
+      };
+    }
+  }
+}
+
+function encodeRequest(stream: boolean, shape: ResolvedShape, json: boolean): Uint8Array {
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  if (stream) {
+    const m = create(StreamClientsRequestSchema, { shape });
+    return json
+      ? utf8(toJsonString(StreamClientsRequestSchema, m))
+      : toBinary(StreamClientsRequestSchema, m);
+  }
+  const m = create(ListClientsRequestSchema, { shape });
+  return json
+    ? utf8(toJsonString(ListClientsRequestSchema, m))
+    : toBinary(ListClientsRequestSchema, m);
+}
+
+function envelope(message: Uint8Array): Uint8Array {
+  const out = new Uint8Array(message.byteLength + 5);
+  new DataView(out.buffer).setUint32(1, message.byteLength);
+  out.set(message, 5);
+  return out;
+}
+
+/** A failed call's status name and message. */
+type Failure = { status: string; error: string };
+
+/** Maps a Connect/gRPC code to the name ghz prints ("InvalidArgument", ...). */
+export function codeName(code: Code): string {
+  return Code[code] ?? "Unknown";
+}
+
+function unaryFailure(httpStatus: number, chunks: Uint8Array[]): Failure | undefined {
+  if (httpStatus === 200) {
+    return undefined;
+  }
+  const text = Buffer.concat(chunks).toString("utf8").slice(0, 1000);
+  let code = codeFromHttpStatus(httpStatus);
+  let message = `HTTP ${httpStatus}`;
+  try {
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown };
+    code = (typeof body.code === "string" && codeFromString(body.code)) || code;
+    if (typeof body.message === "string") {
+      message = body.message;
+    }
+  } catch {
+    // Not JSON: keep the HTTP status.
+  }
+  return { status: codeName(code), error: message };
+}
+
+function envelopedFailure(
+  format: Format,
+  httpStatus: number,
+  headers: Headers,
+  trailers: Headers,
+  scanner: EnvelopeScanner,
+): Failure | undefined {
+  if (httpStatus !== 200) {
+    return { status: codeName(codeFromHttpStatus(httpStatus)), error: `HTTP ${httpStatus}` };
+  }
+  if (!scanner.complete) {
+    return { status: "Internal", error: "response ended inside a frame" };
+  }
+  if (format === "grpc") {
+    // A trailers-only response carries the status in the headers.
+    return grpcStatus(trailers.has("grpc-status") ? trailers : headers);
+  }
+  if (format === "grpc-web") {
+    const frame = scanner.frames.find((f) => (f.flags & grpcWebTrailerFlag) !== 0);
+    return grpcStatus(frame ? trailerParse(frame.payload) : headers);
+  }
+  const end = scanner.frames.find((f) => (f.flags & connectEndStreamFlag) !== 0);
+  if (end === undefined) {
+    return { status: "Internal", error: "stream ended without an end-of-stream message" };
+  }
+  const body = JSON.parse(new TextDecoder().decode(end.payload)) as {
+    error?: { code?: string; message?: string };
+  };
+  if (body.error !== undefined) {
+    const code = (body.error.code && codeFromString(body.error.code)) || Code.Unknown;
+    return { status: codeName(code), error: body.error.message ?? "" };
+  }
+  return undefined;
+}
+
+function grpcStatus(trailer: Headers): Failure | undefined {
+  const status = trailer.get("grpc-status");
+  if (status === null) {
+    return { status: "Internal", error: "missing grpc-status" };
+  }
+  if (status === "0") {
+    return undefined;
+  }
+  const code = Number(status) as Code;
+  return {
+    status: codeName(code),
+    error: decodeURIComponent(trailer.get("grpc-message") ?? ""),
+  };
+}
+
+/** Decodes the kept body and checks it holds `shape.count` clients. */
+function verifyBody(
+  options: HeavyCallOptions,
+  scanner: EnvelopeScanner | undefined,
+  chunks: Uint8Array[],
+): string | undefined {
+  const json = options.format === "connect-json" || options.format === "rest-json";
+  let clients = 0;
+  try {
+    if (scanner === undefined) {
+      const body = Buffer.concat(chunks);
+      clients = json
+        ? fromJsonString(ListClientsResponseSchema, body.toString("utf8")).clients.length
+        : fromBinary(ListClientsResponseSchema, body).clients.length;
+    } else {
+      const schema =
+        options.strategy === "stream" ? StreamClientsResponseSchema : ListClientsResponseSchema;
+      for (const frame of scanner.frames) {
+        if ((frame.flags & (connectEndStreamFlag | grpcWebTrailerFlag)) !== 0) {
+          continue;
+        }
+        clients += json
+          ? fromJsonString(schema, new TextDecoder().decode(frame.payload)).clients.length
+          : fromBinary(schema, frame.payload).clients.length;
+      }
+    }
+  } catch (error) {
+    return `verify: cannot decode the response: ${error instanceof Error ? error.message : error}`;
+  }
+  if (clients !== options.shape.count) {
+    return `verify: expected ${options.shape.count} clients, got ${clients}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,118 @@
+import { Command, Option } from "commander";
+import type { Format, Strategy } from "../experiment/summary.js";
+import {
+  addLoadFlags,
+  allFormats,
+  allStrategies,
+  intOption,
+  type LoadFlags,
+  settingsFromFlags,
+} from "./load-flags.js";
+import { type LoadResult, type Phase, runLoad } from "./load-run.js";
+import { checkLocalTarget } from "./local-target.js";
+import { createProgressDisplay } from "./progress-display.js";
+import { formatTimelineLine } from "./timeline.js";
+
+/** Where `loopstall load` writes; the process's streams by default. */
+export interface LoadCliIo {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  /** Show a progress bar (default: when stdout and stderr are terminals). */
+  progress?: boolean;
+  /** Cancels the run; what was measured is still printed. */
+  signal?: AbortSignal;
+}
+
+interface LoadCliFlags extends LoadFlags {
+  url: string;
+  format: Format;
+  strategy: Strategy;
+  workers: number;
+  json: boolean;
+}
+
+/**
+ * `loopstall load`: one cell against a running server, printing the seed's
+ * timeline live (`<epoch> <probe completions> <heavy completions>`, one
+ * line a second) and a summary at the end.
+ */
+export function createLoadCommand(io: LoadCliIo = {}): Command {
+  const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
+  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
+  const command = new Command("load")
+    .description(
+      "Run one load cell against a running loopstall server and print the per-second timeline.",
+    )
+    .addOption(
+      new Option("--url <url>", "server base URL (loopback only)").default("http://127.0.0.1:8080"),
+    )
+    .addOption(
+      new Option("--format <format>", "heavy request format")
+        .choices(allFormats)
+        .default("connect-proto"),
+    )
+    .addOption(
+      new Option("--strategy <strategy>", "server strategy to ask for")
+        .choices(allStrategies)
+        .default("inline"),
+    )
+    .addOption(
+      intOption("--workers <n>", "server workers, to size the default probe connections", 1, 64, 1),
+    )
+    .addOption(new Option("--json", "print the full result as JSON at the end").default(false));
+  addLoadFlags(command);
+  command.action(async (flags: LoadCliFlags) => {
+    checkLocalTarget(flags.url);
+    const settings = settingsFromFlags(flags, flags.workers);
+    const totalS = settings.phases.baselineS + settings.phases.heavyS + settings.phases.recoveryS;
+    const showProgress = io.progress ?? (process.stdout.isTTY && process.stderr.isTTY);
+    const display = showProgress ? createProgressDisplay(totalS) : undefined;
+    const print = (line: string) => (display ? display.log(line) : stdout(`${line}\n`));
+    let phase: Phase = "baseline";
+    print(`# epoch probe heavy   (${flags.format}, ${flags.strategy}, ${flags.url})`);
+    let result: LoadResult;
+    try {
+      result = await runLoad({
+        baseUrl: flags.url,
+        format: flags.format,
+        strategy: flags.strategy,
+        ...settings,
+        ...(io.signal && { signal: io.signal }),
+        onPhase(p) {
+          phase = p;
+          print(`# ${p}`);
+        },
+        onSecond(point) {
+          print(formatTimelineLine(point));
+          display?.update(point.t + 1, phase, point.probe);
+        },
+      });
+    } finally {
+      display?.stop();
+    }
+    stdout(`${describeLoad(result)}\n`);
+    if (flags.json) {
+      stdout(`${JSON.stringify(result, null, 2)}\n`);
+    }
+    for (const sample of result.errorSamples) {
+      stderr(`error sample: ${sample}\n`);
+    }
+  });
+  return command;
+}
+
+/** A few human lines about a finished load run. */
+export function describeLoad(r: LoadResult): string {
+  const { baseline, heavy, recovery } = r.probe;
+  const retention = baseline.rps > 0 ? (heavy.rps / baseline.rps) * 100 : 0;
+  const spread = Object.entries(r.workerSpread)
+    .map(([w, n]) => `${w}: ${n}`)
+    .join(", ");
+  return [
+    `probe req/s: baseline ${baseline.rps.toFixed(0)}, heavy ${heavy.rps.toFixed(0)} (retention ${retention.toFixed(1)}%), recovery ${recovery.rps.toFixed(0)}`,
+    `probe p50/p99 ms: baseline ${baseline.p50Ms.toFixed(1)}/${baseline.p99Ms.toFixed(1)}, heavy ${heavy.p50Ms.toFixed(1)}/${heavy.p99Ms.toFixed(1)}, recovery ${recovery.p50Ms.toFixed(1)}/${recovery.p99Ms.toFixed(1)}; errors ${r.probe.errors}`,
+    `heavy: ${r.heavy.completed} ok, ${r.heavy.errors} failed, ${r.heavy.cancelled} cut at phase end; ${r.heavy.rps.toFixed(2)} req/s, ${r.heavy.mbPerS.toFixed(1)} MB/s, ${r.heavy.responseBytes} bytes each`,
+    `requests per server worker: ${spread || "none"}`,
+    `load generator CPU: ${r.loadgenCpuPercent.toFixed(0)}% of one core`,
+  ].join("\n");
+}

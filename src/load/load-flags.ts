@@ -1,0 +1,182 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+import type { Format, Strategy } from "../experiment/summary.js";
+import { defaultShape, maxFilledStrings, type ResolvedShape } from "../model/tree-shape.js";
+import {
+  defaultHeavySettings,
+  defaultPhaseSettings,
+  defaultProbeSettings,
+  type HeavySettings,
+  type PhaseSettings,
+  type ProbeSettings,
+} from "./load-run.js";
+
+export const allFormats: readonly Format[] = [
+  "connect-proto",
+  "connect-json",
+  "grpc",
+  "grpc-web",
+  "rest-json",
+];
+export const allStrategies: readonly Strategy[] = ["inline", "offload", "stream"];
+
+/** The flags {@link addLoadFlags} defines, as commander parses them. */
+export interface LoadFlags {
+  probeMode: "closed" | "open";
+  probeTarget: "connect" | "rest";
+  probeConnections?: number;
+  probeRate: number;
+  probeTimeoutMs: number;
+  heavyConcurrency: number;
+  heavyConnections?: number;
+  heavyTimeoutMs: number;
+  heavyWindow: number;
+  verify: boolean;
+  baseline?: number;
+  heavy?: number;
+  recovery?: number;
+  count: number;
+  accountsPerClient: number;
+  filledStrings: number;
+}
+
+/** Adds the probe, heavy, phase and shape flags shared by `load` and `experiment`. */
+export function addLoadFlags(command: Command): Command {
+  const p = defaultProbeSettings;
+  const h = defaultHeavySettings;
+  const d = defaultPhaseSettings;
+  return command
+    .addOption(
+      new Option("--probe-mode <mode>", "closed: sequential calls per connection; open: fixed rate")
+        .choices(["closed", "open"])
+        .default(p.mode),
+    )
+    .addOption(
+      new Option(
+        "--probe-target <target>",
+        "connect: BankService/Live; rest: GET /.well-known/live",
+      )
+        .choices(["connect", "rest"])
+        .default(p.target),
+    )
+    .addOption(
+      intOption(
+        "--probe-connections <n>",
+        "probe connections (default max(4, 2 × workers))",
+        1,
+        256,
+      ),
+    )
+    .addOption(intOption("--probe-rate <n>", "open-model arrivals per second", 1, 20_000, p.rate))
+    .addOption(intOption("--probe-timeout-ms <ms>", "probe call timeout", 1, 60_000, p.timeoutMs))
+    .addOption(
+      intOption("--heavy-concurrency <n>", "concurrent heavy callers", 1, 64, h.concurrency),
+    )
+    .addOption(
+      intOption("--heavy-connections <n>", "heavy connections (default: concurrency)", 1, 64),
+    )
+    .addOption(intOption("--heavy-timeout-ms <ms>", "heavy call timeout", 1, 600_000, h.timeoutMs))
+    .addOption(
+      intOption(
+        "--heavy-window <bytes>",
+        "HTTP/2 receive window of heavy connections (65535 = HTTP/2's default)",
+        65_535,
+        2 ** 31 - 1,
+        h.windowBytes,
+      ),
+    )
+    .addOption(
+      new Option("--verify", "decode every heavy response and check its size").default(false),
+    )
+    .addOption(intOption("--baseline <s>", `baseline seconds (default ${d.baselineS})`, 0, 3_600))
+    .addOption(intOption("--heavy <s>", `heavy-load seconds (default ${d.heavyS})`, 1, 3_600))
+    .addOption(intOption("--recovery <s>", `recovery seconds (default ${d.recoveryS})`, 0, 3_600))
+    .addOption(
+      intOption("--count <n>", "clients in the heavy response", 1, 200_000, defaultShape.count),
+    )
+    .addOption(
+      intOption(
+        "--accounts-per-client <n>",
+        "bank accounts per client",
+        0,
+        10,
+        defaultShape.accountsPerClient,
+      ),
+    )
+    .addOption(
+      intOption(
+        "--filled-strings <n>",
+        "optional strings set on each model",
+        0,
+        maxFilledStrings,
+        defaultShape.filledStrings,
+      ),
+    );
+}
+
+/** Settings from parsed flags; `workers` sizes the default probe connections. */
+export function settingsFromFlags(
+  flags: LoadFlags,
+  workers: number,
+  phaseDefaults: PhaseSettings = defaultPhaseSettings,
+): { probe: ProbeSettings; heavy: HeavySettings; phases: PhaseSettings; shape: ResolvedShape } {
+  return {
+    probe: {
+      mode: flags.probeMode,
+      target: flags.probeTarget,
+      connections: flags.probeConnections ?? Math.max(4, 2 * workers),
+      rate: flags.probeRate,
+      timeoutMs: flags.probeTimeoutMs,
+    },
+    heavy: {
+      concurrency: flags.heavyConcurrency,
+      connections: flags.heavyConnections ?? flags.heavyConcurrency,
+      timeoutMs: flags.heavyTimeoutMs,
+      verify: flags.verify,
+      windowBytes: flags.heavyWindow,
+    },
+    phases: {
+      baselineS: flags.baseline ?? phaseDefaults.baselineS,
+      heavyS: flags.heavy ?? phaseDefaults.heavyS,
+      recoveryS: flags.recovery ?? phaseDefaults.recoveryS,
+    },
+    shape: {
+      count: flags.count,
+      accountsPerClient: flags.accountsPerClient,
+      filledStrings: flags.filledStrings,
+    },
+  };
+}
+
+/** An integer flag within bounds, with a clear error otherwise. */
+export function intOption(
+  flags: string,
+  description: string,
+  min: number,
+  max: number,
+  fallback?: number,
+): Option {
+  const option = new Option(flags, description).argParser((value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    }
+    return n;
+  });
+  return fallback === undefined ? option : option.default(fallback);
+}
+
+/** Parses a comma-separated list of allowed values. */
+export function listParser<T extends string>(allowed: readonly T[]): (value: string) => T[] {
+  return (value) => {
+    const items = value.split(",").map((s) => s.trim());
+    for (const item of items) {
+      if (!allowed.includes(item as T)) {
+        throw new InvalidArgumentError(`"${item}" is not one of ${allowed.join(", ")}`);
+      }
+    }
+    if (items.length === 0 || items.length > allowed.length) {
+      throw new InvalidArgumentError(`expected 1 to ${allowed.length} of ${allowed.join(", ")}`);
+    }
+    return [...new Set(items as T[])];
+  };
+}

@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { openRawConnection, type RawConnection } from "./raw-client.js";
+import { type RequestRecord, runWorkload } from "./workload.js";
+
+/** A server that counts what it receives and answers after `?delay=` ms. */
+function countingServer(): Promise<{ server: Server; url: string; received: () => number }> {
+  let received = 0;
+  const server = createServer((req, res) => {
+    received++;
+    const delay = Number(new URL(req.url ?? "/", "http://x").searchParams.get("delay") ?? 0);
+    setTimeout(() => {
+      res.setHeader("x-worker", received % 2 === 0 ? "even" : "odd");
+      res.end("ok");
+    }, delay);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, url: `http://127.0.0.1:${port}`, received: () => received });
+    });
+  });
+}
+
+describe("runWorkload", () => {
+  let target: Awaited<ReturnType<typeof countingServer>>;
+  let conns: RawConnection[] = [];
+  const call = (path: string) => async (conn: number, signal: AbortSignal) => {
+    const res = await (conns[conn] as RawConnection).request(
+      { method: "GET", path, headers: {} },
+      signal,
+      () => {},
+    );
+    return { status: res.status === 200 ? "OK" : "Unknown", bytes: res.bytes };
+  };
+
+  before(async () => {
+    target = await countingServer();
+    conns = [0, 1, 2].map(() => openRawConnection(target.url, "1.1"));
+  });
+  after(() => {
+    for (const c of conns) {
+      c.close();
+    }
+    target.server.closeAllConnections();
+    target.server.close();
+  });
+
+  it("makes exactly `total` calls in the closed model, as the server counts them", async () => {
+    const start = target.received();
+    const records: RequestRecord[] = [];
+    const result = await runWorkload({
+      call: call("/"),
+      concurrency: 3,
+      connections: 3,
+      total: 50,
+      timeoutMs: 5_000,
+      onRecord: (r) => records.push(r),
+    });
+    assert.equal(result.count, 50);
+    assert.equal(result.endReason, "normal");
+    assert.equal(records.length, 50);
+    assert.equal(target.received() - start, 50);
+    assert.ok(records.every((r) => r.status === "OK" && r.bytes === 2));
+  });
+
+  it("schedules rps × duration calls in the open model", async () => {
+    const start = target.received();
+    const records: RequestRecord[] = [];
+    const result = await runWorkload({
+      call: call("/"),
+      concurrency: 20,
+      connections: 3,
+      rps: 100,
+      durationMs: 500,
+      timeoutMs: 5_000,
+      onRecord: (r) => records.push(r),
+    });
+    assert.equal(result.endReason, "timeout");
+    assert.equal(result.count, 50);
+    assert.equal(target.received() - start, 50);
+    // Scheduled starts are exactly 10 ms apart.
+    const starts = records.map((r) => r.start).sort((a, b) => a - b);
+    const first = starts[0] as number;
+    const last = starts[starts.length - 1] as number;
+    assert.equal(Math.round(last - first), 490);
+  });
+
+  it("stops after the duration in the closed model and counts every call", async () => {
+    const start = target.received();
+    const result = await runWorkload({
+      call: call("/?delay=5"),
+      concurrency: 2,
+      connections: 2,
+      durationMs: 300,
+      timeoutMs: 5_000,
+    });
+    assert.equal(result.endReason, "timeout");
+    assert.ok(result.count > 0);
+    assert.equal(target.received() - start, result.count);
+  });
+
+  it("reports calls past the timeout as DeadlineExceeded", async () => {
+    const records: RequestRecord[] = [];
+    const result = await runWorkload({
+      call: call("/?delay=2000"),
+      concurrency: 1,
+      connections: 1,
+      total: 2,
+      timeoutMs: 50,
+      onRecord: (r) => records.push(r),
+    });
+    assert.equal(result.count, 2);
+    assert.deepEqual(
+      records.map((r) => r.status),
+      ["DeadlineExceeded", "DeadlineExceeded"],
+    );
+  });
+
+  it("ends with reason cancel when the signal aborts", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const result = await runWorkload({
+      call: call("/?delay=10"),
+      concurrency: 2,
+      connections: 2,
+      durationMs: 60_000,
+      timeoutMs: 5_000,
+      signal: controller.signal,
+    });
+    assert.equal(result.endReason, "cancel");
+  });
+
+  it("rejects out-of-range options", async () => {
+    const base = { call: call("/"), concurrency: 1, connections: 1, timeoutMs: 100 };
+    await assert.rejects(runWorkload({ ...base, concurrency: 0 }), RangeError);
+    await assert.rejects(runWorkload({ ...base, total: 1e12 }), RangeError);
+    await assert.rejects(runWorkload({ ...base, rps: -1 }), RangeError);
+  });
+});
