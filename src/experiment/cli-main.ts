@@ -1,0 +1,57 @@
+/**
+ * The `loopstall` command line (bin/loopstall.js runs this under tsx):
+ * `experiment` runs the matrix, `load` runs one cell against a running
+ * server, `ghz` is the ghz-compatible load tool.
+ */
+import { Command, CommanderError } from "commander";
+import { runGhzCli } from "../ghz/ghz-command.js";
+import { createLoadCommand } from "../load/load-cli.js";
+import { createExperimentCommand } from "./experiment-cli.js";
+
+async function main(argv: string[]): Promise<number> {
+  // Ctrl-C once cancels the run (what was measured is still written); twice exits.
+  const controller = new AbortController();
+  process.on("SIGINT", () => {
+    if (controller.signal.aborted) {
+      process.exit(130);
+    }
+    process.stderr.write("\ncancelling (Ctrl-C again to quit now)\n");
+    controller.abort();
+  });
+  const { signal } = controller;
+  if (argv[0] === "ghz") {
+    return runGhzCli(argv.slice(1), { signal });
+  }
+  const program = new Command("loopstall")
+    .description(
+      "Measure how serialization format and parallelism change a Node service under big responses.",
+    )
+    .exitOverride()
+    .addCommand(createExperimentCommand({ signal }))
+    .addCommand(createLoadCommand({ signal }))
+    .addHelpText(
+      "after",
+      "\n  ghz [flags] host:port   ghz-compatible load tool (see `loopstall ghz --help`)",
+    );
+  for (const command of program.commands) {
+    command.exitOverride();
+  }
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode;
+    }
+    process.stderr.write(`loopstall: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

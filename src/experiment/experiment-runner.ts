@@ -1,0 +1,267 @@
+import { readFile } from "node:fs/promises";
+import { arch, availableParallelism, cpus, platform } from "node:os";
+import { join } from "node:path";
+import {
+  defaultHeavySettings,
+  defaultPhaseSettings,
+  defaultProbeSettings,
+  type HeavySettings,
+  type LoadResult,
+  type PhaseSettings,
+  type ProbeSettings,
+  runLoad,
+} from "../load/load-run.js";
+import { formatTimelineLine } from "../load/timeline.js";
+import { defaultShape, type ResolvedShape } from "../model/tree-shape.js";
+import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
+import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "./metrics-scrape.js";
+import { writeReports } from "./report-writer.js";
+import { type Launcher, projectRoot, startServerProcess } from "./server-process.js";
+import type { CellSummary, ExperimentSummary, Format, Strategy } from "./summary.js";
+
+export interface ExperimentOptions {
+  /** Formats of the heavy request. Default all five (quick: connect-proto, connect-json). */
+  formats: Format[];
+  /** Server worker counts. Default 1 and 2. */
+  workers: number[];
+  /** Server strategies. Default inline, offload, stream. */
+  strategies: Strategy[];
+  /** Runs per cell. Default 3 (quick: 1). */
+  repeats: number;
+  /** Whether the quick preset chose the defaults (recorded in the summary). */
+  quick: boolean;
+  /** Load engine. Default `embedded`; `k6` needs k6 on PATH. */
+  engine: "embedded" | "k6";
+  /** How the server is started. Default `cluster`. */
+  launcher: Launcher;
+  /** The probe; its `connections` default to max(4, 2 × the most workers). */
+  probe: ProbeSettings;
+  heavy: HeavySettings;
+  phases: PhaseSettings;
+  /** The heavy response's shape. Default 40,000 clients, 1 account each, 3 strings set. */
+  shape: ResolvedShape;
+  /** Output directory. Default `results/<timestamp>/`. */
+  outDir: string;
+  /** Also print each run's per-second timeline. Default false. */
+  verbose: boolean;
+}
+
+/** Where the experiment reports progress. */
+export interface ExperimentIo {
+  log(line: string): void;
+  /** Cancels the run; the cells finished so far are still written. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The `--quick` preset: 2 formats × 2 worker counts × 3 strategies, 1
+ * repeat, phases 2 s / 4 s / 2 s. About 12 runs of ~12 s (server start
+ * included), so under 3 minutes on 2 cores.
+ */
+export const quickPreset = {
+  formats: ["connect-proto", "connect-json"] as Format[],
+  repeats: 1,
+  phases: { baselineS: 2, heavyS: 4, recoveryS: 2 },
+};
+
+/** The experiment's defaults (the full matrix). */
+export function defaultExperimentOptions(): ExperimentOptions {
+  return {
+    formats: ["connect-proto", "connect-json", "grpc", "grpc-web", "rest-json"],
+    workers: [1, 2],
+    strategies: ["inline", "offload", "stream"],
+    repeats: 3,
+    quick: false,
+    engine: "embedded",
+    launcher: "cluster",
+    probe: { ...defaultProbeSettings },
+    heavy: { ...defaultHeavySettings },
+    phases: { ...defaultPhaseSettings },
+    shape: { ...defaultShape },
+    outDir: join(projectRoot, "results", new Date().toISOString().replace(/[:.]/g, "-")),
+    verbose: false,
+  };
+}
+
+/**
+ * Runs the matrix and writes summary.json, report.md and report.html to
+ * `outDir`. A failed run is logged and left out; `failures` counts them.
+ */
+export async function runExperiment(
+  options: ExperimentOptions,
+  io: ExperimentIo,
+): Promise<{ summary: ExperimentSummary; outDir: string; failures: number }> {
+  if (options.engine === "k6") {
+    await requireK6();
+    throw new Error(
+      "--engine k6: k6 was found, but driving the matrix with k6 is not implemented yet; use the loadtest/ scripts directly, or --engine embedded",
+    );
+  }
+  const startedAt = new Date();
+  const cells: CellSummary[] = [];
+  const matrix = options.formats.flatMap((format) =>
+    options.workers.flatMap((workers) =>
+      options.strategies.map((strategy) => ({ format, workers, strategy })),
+    ),
+  );
+  const runs = matrix.length * options.repeats;
+  let run = 0;
+  let failures = 0;
+  for (const cell of matrix) {
+    const repeats: RepeatResult[] = [];
+    for (let repeat = 1; repeat <= options.repeats; repeat++) {
+      if (io.signal?.aborted) {
+        break;
+      }
+      run++;
+      const label = `[${run}/${runs}] ${cell.format} workers=${cell.workers} strategy=${cell.strategy} repeat ${repeat}/${options.repeats}`;
+      io.log(`${label}: starting`);
+      try {
+        const result = await runRepeat(options, cell, io);
+        repeats.push(result);
+        io.log(`${label}: ${describeRepeat(result)}`);
+      } catch (error) {
+        // One broken run (a server that won't start, a crashed thread) must
+        // not lose the rest of the matrix: report it and go on.
+        failures++;
+        io.log(`${label}: failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (repeats.length > 0) {
+      cells.push(summarizeCell(cell, repeats));
+    }
+    if (io.signal?.aborted) {
+      io.log("cancelled: writing the cells finished so far");
+      break;
+    }
+  }
+  const summary = await buildSummary(options, startedAt, cells);
+  await writeReports(summary, options.outDir);
+  return { summary, outDir: options.outDir, failures };
+}
+
+async function runRepeat(
+  options: ExperimentOptions,
+  cell: { format: Format; workers: number; strategy: Strategy },
+  io: ExperimentIo,
+): Promise<RepeatResult> {
+  const server = await startServerProcess({
+    launcher: options.launcher,
+    workers: cell.workers,
+    strategy: cell.strategy,
+    ...(options.verbose && { onOutput: (line: string) => io.log(`  server: ${line}`) }),
+  });
+  try {
+    let before: Promise<DelaySnapshot | undefined> | undefined;
+    let after: Promise<DelaySnapshot | undefined> | undefined;
+    const load: LoadResult = await runLoad({
+      baseUrl: server.baseUrl,
+      format: cell.format,
+      strategy: cell.strategy,
+      shape: options.shape,
+      probe: options.probe,
+      heavy: options.heavy,
+      phases: options.phases,
+      ...(io.signal && { signal: io.signal }),
+      onPhase(phase) {
+        // Scrape at the heavy phase's edges; the diff is the phase's delays.
+        if (phase === "heavy") {
+          before = scrapeDelay(server.baseUrl);
+        } else if (phase === "recovery") {
+          after = scrapeDelay(server.baseUrl);
+        }
+      },
+      ...(options.verbose && {
+        onSecond: (point) => io.log(`  ${formatTimelineLine(point)}`),
+      }),
+    });
+    const [b, a] = await Promise.all([before, after]);
+    let p99: number | null = null;
+    let max: number | null = null;
+    if (a !== undefined) {
+      const quantiles = [...delayQuantileMs(b, a, 0.99).values()];
+      p99 = quantiles.length > 0 ? Math.max(...quantiles) : null;
+      const maxes = [...a.maxSeconds.values()];
+      max = maxes.length > 0 ? Math.max(...maxes) * 1000 : null;
+    }
+    return { load, eventLoopDelayP99Ms: p99, eventLoopDelayMaxMs: max };
+  } finally {
+    await server.stop();
+  }
+}
+
+function describeRepeat(r: RepeatResult): string {
+  const { probe, heavy } = r.load;
+  const pct = (retentionOf(r.load) * 100).toFixed(0);
+  const loop =
+    r.eventLoopDelayP99Ms === null ? "" : `, loop delay p99 ${r.eventLoopDelayP99Ms.toFixed(0)} ms`;
+  return (
+    `probe ${probe.baseline.rps.toFixed(0)} → ${probe.heavy.rps.toFixed(0)} req/s (${pct}%), ` +
+    `p99 ${probe.baseline.p99Ms.toFixed(1)} → ${probe.heavy.p99Ms.toFixed(1)} ms, ` +
+    `heavy ${heavy.rps.toFixed(2)} req/s ${heavy.mbPerS.toFixed(1)} MB/s` +
+    `${heavy.errors > 0 ? ` (${heavy.errors} errors)` : ""}${loop}`
+  );
+}
+
+async function buildSummary(
+  options: ExperimentOptions,
+  startedAt: Date,
+  cells: CellSummary[],
+): Promise<ExperimentSummary> {
+  const pkg = JSON.parse(await readFile(join(projectRoot, "package.json"), "utf8")) as {
+    version?: string;
+  };
+  return {
+    schemaVersion: 1,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    environment: {
+      node: process.version,
+      platform: platform(),
+      arch: arch(),
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? "unknown",
+      availableParallelism: availableParallelism(),
+      loopstallVersion: pkg.version ?? "unknown",
+    },
+    settings: {
+      engine: options.engine,
+      launcher: options.launcher,
+      repeats: options.repeats,
+      quick: options.quick,
+      probe: {
+        mode: options.probe.mode,
+        connections: options.probe.connections,
+        rate: options.probe.mode === "open" ? options.probe.rate : null,
+        timeoutMs: options.probe.timeoutMs,
+      },
+      heavy: {
+        concurrency: options.heavy.concurrency,
+        connections: options.heavy.connections,
+        shape: options.shape,
+      },
+      phases: options.phases,
+      matrix: {
+        formats: options.formats,
+        workers: options.workers,
+        strategies: options.strategies,
+      },
+    },
+    cells,
+  };
+}
+
+/** Throws a clear error unless `k6` is on PATH. */
+async function requireK6(): Promise<void> {
+  const { spawn } = await import("node:child_process");
+  const found = await new Promise<boolean>((resolve) => {
+    const child = spawn("k6", ["version"], { stdio: "ignore" });
+    child.once("error", () => resolve(false));
+    child.once("exit", (code) => resolve(code === 0));
+  });
+  if (!found) {
+    throw new Error(
+      "--engine k6: k6 is not on PATH; install k6, or use the default --engine embedded",
+    );
+  }
+}
