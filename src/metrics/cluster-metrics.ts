@@ -118,13 +118,13 @@ export function createClusterMetricsWorker(registry: Registry): {
     if (message.type === "loopstall:local-metrics-req") {
       registry.getMetricsAsJSON().then(
         (metrics) =>
-          process.send?.({
+          replyToPrimary({
             type: "loopstall:local-metrics-res",
             id: message.id,
             metrics,
           } satisfies ClusterMessage),
         (error: unknown) =>
-          process.send?.({
+          replyToPrimary({
             type: "loopstall:local-metrics-res",
             id: message.id,
             error: String(error),
@@ -164,4 +164,14 @@ export function createClusterMetricsWorker(registry: Registry): {
       process.off("message", onMessage);
     },
   };
+}
+
+/**
+ * Sends to the primary unless the IPC channel has closed meanwhile (as it
+ * does during shutdown), where `process.send` would emit an unhandled error.
+ */
+function replyToPrimary(message: ClusterMessage): void {
+  if (process.connected) {
+    process.send?.(message);
+  }
 }

@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { create, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
+import { buildClients } from "./client-factory.js";
 import {
   defaultShape,
   defaultShapeLimits,
+  estimateJsonBytes,
   resolvePageSize,
   resolveShape,
   type ShapeLimits,
@@ -14,6 +18,7 @@ const limits: ShapeLimits = {
   maxAccountsPerClient: 5,
   maxTotalAccounts: 2_000,
   maxPageSize: 100,
+  maxResponseBytes: 10_000_000,
 };
 
 describe("resolveShape", () => {
@@ -47,11 +52,16 @@ describe("resolveShape", () => {
       { count: 1_000, accountsPerClient: 3 },
       /3000, over the cap of 2000 \(--max-total-accounts\)/,
     ],
+    [
+      "an estimated response over --max-response-bytes",
+      { count: 1_000, accountsPerClient: 2, filledStrings: 15 },
+      /about \d+ bytes of JSON, over the cap of 1000000 \(--max-response-bytes\)/,
+    ],
   ];
   for (const [name, shape, message] of rejected) {
     it(`rejects ${name} over its cap with invalid_argument naming the cap`, () => {
       assert.throws(
-        () => resolveShape(shape, limits),
+        () => resolveShape(shape, { ...limits, maxResponseBytes: 1_000_000 }),
         (e) =>
           e instanceof ConnectError && e.code === Code.InvalidArgument && message.test(e.message),
       );
@@ -67,6 +77,27 @@ describe("resolvePageSize", () => {
       assert.throws(
         () => resolvePageSize(bad, limits),
         (e) => e instanceof ConnectError && e.code === Code.InvalidArgument,
+      );
+    }
+  });
+});
+
+describe("estimateJsonBytes", () => {
+  it("is an upper estimate, within 2x, of the real JSON size", () => {
+    for (const shape of [
+      defaultShape,
+      { count: 500, accountsPerClient: 2, filledStrings: 15 },
+      { count: 500, accountsPerClient: 0, filledStrings: 0 },
+      { count: 500, accountsPerClient: 10, filledStrings: 7 },
+    ]) {
+      const real = toJsonString(
+        ListClientsResponseSchema,
+        create(ListClientsResponseSchema, { clients: buildClients(shape) }),
+      ).length;
+      const estimate = estimateJsonBytes(shape);
+      assert.ok(
+        estimate >= real && estimate < 2 * real,
+        `${JSON.stringify(shape)}: ${estimate} vs ${real}`,
       );
     }
   });

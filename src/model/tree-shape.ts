@@ -21,6 +21,12 @@ export interface ShapeLimits {
   maxTotalAccounts: number;
   /** Largest `page_size` of `StreamClients`. Default 10,000. */
   maxPageSize: number;
+  /**
+   * Largest estimated JSON size of one response, checked before anything is
+   * built, so a request within the other caps still cannot make the server
+   * build gigabytes. Default 128 MiB (the default request is ~15 MB).
+   */
+  maxResponseBytes: number;
 }
 
 export const defaultShape: ResolvedShape = {
@@ -39,6 +45,7 @@ export const defaultShapeLimits: ShapeLimits = {
   maxAccountsPerClient: 10,
   maxTotalAccounts: 400_000,
   maxPageSize: 10_000,
+  maxResponseBytes: 128 * 2 ** 20,
 };
 
 /**
@@ -69,7 +76,31 @@ export function resolveShape(
       Code.InvalidArgument,
     );
   }
+  const estimate = estimateJsonBytes(resolved);
+  if (estimate > limits.maxResponseBytes) {
+    throw new ConnectError(
+      `the response would be about ${estimate} bytes of JSON, over the cap of ${limits.maxResponseBytes} (--max-response-bytes)`,
+      Code.InvalidArgument,
+    );
+  }
   return resolved;
+}
+
+/** Optional strings of each model: Client, Address, BankAccount. */
+const stringsPerModel = { client: 8, address: 8, account: 15 };
+
+/**
+ * An upper estimate of a shape's JSON size (its binary is about half),
+ * from the per-model and per-string sizes the builder produces: about 24
+ * bytes of id and punctuation per model and 28 per filled string.
+ */
+export function estimateJsonBytes(shape: ResolvedShape): number {
+  const model = (strings: number) => 24 + 28 * Math.min(shape.filledStrings, strings);
+  const perClient =
+    model(stringsPerModel.client) +
+    model(stringsPerModel.address) +
+    shape.accountsPerClient * (model(stringsPerModel.account) + model(stringsPerModel.address));
+  return shape.count * perClient;
 }
 
 /** Resolves `page_size` against its cap. */

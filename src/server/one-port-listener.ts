@@ -21,13 +21,21 @@ export interface OnePortListenerOptions {
  */
 export function createOnePortListener(options: OnePortListenerOptions): {
   server: Server;
+  /** Every open connection. */
   sockets: Set<Socket>;
+  /** Connections not yet handed to either server: they have sent no request yet. */
+  sniffing: Set<Socket>;
 } {
   const sockets = new Set<Socket>();
+  const sniffing = new Set<Socket>();
   const sniffTimeoutMs = options.sniffTimeoutMs ?? 10_000;
   const server = createServer((socket) => {
     sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+    sniffing.add(socket);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      sniffing.delete(socket);
+    });
     // Errors on a socket are handled by whichever server owns it; this
     // listener only keeps a reset during sniffing from being unhandled.
     socket.on("error", () => socket.destroy());
@@ -41,6 +49,7 @@ export function createOnePortListener(options: OnePortListenerOptions): {
         return; // A partial preface: wait for the rest.
       }
       socket.off("data", onData);
+      sniffing.delete(socket);
       socket.pause();
       socket.setTimeout(0);
       socket.unshift(buffered);
@@ -51,5 +60,5 @@ export function createOnePortListener(options: OnePortListenerOptions): {
     };
     socket.on("data", onData);
   });
-  return { server, sockets };
+  return { server, sockets, sniffing };
 }

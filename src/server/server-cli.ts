@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseWorkerCount } from "../cluster/worker-count.js";
+import { defaultPoolSize } from "../strategy/encode-pool.js";
 import { type Strategy, strategies } from "../strategy/strategy.js";
 import { defaultServerConfig, type ServerConfig } from "./server-config.js";
 
@@ -34,13 +35,29 @@ export function parseServerArgs(argv: string[]): ServerConfig {
       int("--max-page-size <n>", "cap on page_size", "MAX_PAGE_SIZE", d.limits.maxPageSize, 1),
     )
     .addOption(
+      int(
+        "--max-response-bytes <n>",
+        "cap on a response's estimated JSON size",
+        "MAX_RESPONSE_BYTES",
+        d.limits.maxResponseBytes,
+        1,
+      ),
+    )
+    .addOption(
       int("--read-max-bytes <n>", "largest request body", "READ_MAX_BYTES", d.readMaxBytes, 1),
     )
     .addOption(
       int("--write-max-bytes <n>", "largest response", "WRITE_MAX_BYTES", d.writeMaxBytes, 1),
     )
     .addOption(
-      int("--max-timeout-ms <n>", "largest client deadline", "MAX_TIMEOUT_MS", d.maxTimeoutMs, 1),
+      int(
+        "--max-timeout-ms <n>",
+        "largest client deadline",
+        "MAX_TIMEOUT_MS",
+        d.maxTimeoutMs,
+        1,
+        maxTimerMs,
+      ),
     )
     .addOption(
       int(
@@ -48,6 +65,8 @@ export function parseServerArgs(argv: string[]): ServerConfig {
         "how long shutdown waits for in-flight requests",
         "SHUTDOWN_TIMEOUT_MS",
         d.shutdownTimeoutMs,
+        0,
+        maxTimerMs,
       ),
     )
     .addOption(
@@ -87,6 +106,7 @@ export function parseServerArgs(argv: string[]): ServerConfig {
     maxCount: number;
     maxAccountsPerClient: number;
     maxTotalAccounts: number;
+    maxResponseBytes: number;
     maxPageSize: number;
     readMaxBytes: number;
     writeMaxBytes: number;
@@ -104,6 +124,7 @@ export function parseServerArgs(argv: string[]): ServerConfig {
       maxCount: o.maxCount,
       maxAccountsPerClient: o.maxAccountsPerClient,
       maxTotalAccounts: o.maxTotalAccounts,
+      maxResponseBytes: o.maxResponseBytes,
       maxPageSize: o.maxPageSize,
     },
     readMaxBytes: o.readMaxBytes,
@@ -111,11 +132,20 @@ export function parseServerArgs(argv: string[]): ServerConfig {
     maxTimeoutMs: o.maxTimeoutMs,
     shutdownTimeoutMs: o.shutdownTimeoutMs,
     strategy: o.strategy,
-    poolSize: o.poolSize,
+    poolSize:
+      program.getOptionValueSource("poolSize") === "default"
+        ? defaultPoolSize(o.workers)
+        : o.poolSize,
     poolMaxQueue: o.poolMaxQueue,
     workers: o.workers,
   };
 }
+
+/**
+ * The longest delay setTimeout honours (2^31 - 1 ms; Node fires a longer one
+ * at once), less the 5 s the cluster primary adds to the shutdown bound.
+ */
+const maxTimerMs = 2 ** 31 - 1 - 5_000;
 
 /** An integer option with an environment fallback and bounds. */
 function int(

@@ -94,9 +94,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   http1.emit("listening");
   // Node refuses new streams on a session whose outbound buffer exceeds
   // maxSessionMemory (default 10 MB), and a unary response is written in one
-  // piece: let a session hold the largest response we may write.
+  // piece: let a session hold the largest response a request may ask for.
   const http2 = createHttp2Server(
-    { maxSessionMemory: Math.ceil(config.writeMaxBytes / 2 ** 20) + 16 },
+    {
+      maxSessionMemory: Math.ceil(config.limits.maxResponseBytes / 2 ** 20) + 16,
+      // Bounds what one connection can make the server hold at once.
+      settings: { maxConcurrentStreams: 32 },
+    },
     handler,
   );
   const http2Sessions = trackHttp2Sessions(http2);
@@ -104,7 +108,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   http2.on("sessionError", () => {});
   http2.setTimeout(120_000);
 
-  const { server, sockets } = createOnePortListener({ http1, http2 });
+  const { server, sockets, sniffing } = createOnePortListener({ http1, http2 });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => {
@@ -124,8 +128,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       // response. Closing a socket just as a client reuses it fails that
       // request, so idle ones are closed only after a short grace period.
       await waitUntil(() => sockets.size === 0, Math.min(idleGraceMs, config.shutdownTimeoutMs));
-      http1.closeIdleConnections();
-      const drained = waitUntil(() => sockets.size === 0, config.shutdownTimeoutMs);
+      for (const socket of sniffing) {
+        socket.destroy(); // Connected but never sent a byte.
+      }
+      // A request still running now may leave its keep-alive socket idle
+      // later, so idle sockets are closed on every check, not once.
+      const drained = waitUntil(() => {
+        http1.closeIdleConnections();
+        return sockets.size === 0;
+      }, config.shutdownTimeoutMs);
       if (!(await drained)) {
         for (const socket of sockets) {
           socket.destroy();

@@ -1,14 +1,17 @@
-import { availableParallelism } from "node:os";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Piscina } from "piscina";
+import { availableCores } from "../cluster/worker-count.js";
 import type { ResolvedShape } from "../model/tree-shape.js";
 import type { EncodeFormat, EncodeTask } from "./clients-worker.js";
 
 /** Bounds of the offload pool. */
 export interface EncodePoolOptions {
-  /** Worker threads. Default: the available cores, at least 1 (`--pool-size`). */
+  /**
+   * Worker threads. Default: the available cores less one per worker
+   * process, at least 1, so each event loop keeps a core (`--pool-size`).
+   */
   size: number;
   /**
    * Tasks that may wait for a free thread. A task beyond `size + maxQueue`
@@ -19,9 +22,14 @@ export interface EncodePoolOptions {
 }
 
 export const defaultEncodePoolOptions: EncodePoolOptions = {
-  size: Math.max(1, availableParallelism()),
+  size: defaultPoolSize(1),
   maxQueue: 16,
 };
+
+/** The default pool size when `workers` processes share the machine's cores. */
+export function defaultPoolSize(workers: number): number {
+  return Math.max(1, Math.floor(availableCores() / workers) - 1);
+}
 
 // The worker is a sibling module with this module's extension: .ts under tsx,
 // .js once compiled.
