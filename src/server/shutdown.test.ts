@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { after, describe, it } from "node:test";
 import { ConnectError, createClient } from "@connectrpc/connect";
 import {
@@ -10,28 +9,7 @@ import {
   Http2SessionManager,
 } from "@connectrpc/connect-node";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
-
-const root = new URL("../../", import.meta.url);
-
-/** Starts `src/server/main.ts` as `npm start` would, on a free port. */
-async function startProcess(args: string[] = []): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/server/main.ts", "--port", "0", ...args],
-    {
-      cwd: root,
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  for await (const line of lines) {
-    const match = /serving on (http:\/\/\S+)/.exec(line);
-    if (match?.[1]) {
-      return { child, url: match[1] };
-    }
-  }
-  throw new Error("server exited before it was serving");
-}
+import { startProcess } from "./spawn-server.js";
 
 /** Polls until a new connection is refused; false if it never is within ~5 s. */
 async function refusesConnections(url: string): Promise<boolean> {

@@ -22,8 +22,8 @@ export interface ClientsStreamOptions {
  * tree (and `{}` for no clients, as proto3 JSON omits an empty repeated field).
  *
  * After each page it waits for `drain` if the socket is backed up, and
- * otherwise for the next turn of the event loop, so other requests run
- * between pages. Resolves when the body is written; stops early, without
+ * then for the next turn of the event loop, so other requests run between
+ * pages. Resolves when the body is written; stops early, without
  * error, if the client goes away.
  */
 export async function writeClientsStream(
@@ -49,9 +49,11 @@ export async function writeClientsStream(
       const chunk = (start === 0 ? '{"clients":[' : ",") + parts.join(",");
       if (!res.write(chunk)) {
         await waitForDrain(res, closed.signal);
-      } else {
-        await nextTurn();
       }
+      // Always yield a real turn: when the kernel takes a write at once (a
+      // fast reader on loopback), "drain" arrives on the nextTick queue, and
+      // the pages would chain through ticks without the loop ever polling.
+      await nextTurn();
     }
     if (!closed.signal.aborted) {
       res.end("]}");
