@@ -21,17 +21,31 @@
  * GRPC_ADDR (127.0.0.1:8080), FORMAT, STRATEGY (inline|offload|stream),
  * COUNT / ACCOUNTS_PER_CLIENT / FILLED_STRINGS (the tree shape), PROBE_VUS
  * (8), HEAVY_VUS (1), BASELINE_SECONDS (5), HEAVY_SECONDS (10),
- * COOLDOWN_SECONDS (5), TIMEOUT (60s per call), PROTO_DIR (../proto,
- * relative to this script), TIMELINE_OUT (file the timeline is also
- * written to; default k6-timeline-<format>-<strategy>.txt).
+ * COOLDOWN_SECONDS (5), TIMEOUT (60s per call), PROBE_TIMEOUT (per probe
+ * call; default TIMEOUT), PROTO_DIR (../proto, relative to this script),
+ * TIMELINE_OUT (file the timeline is also written to; default
+ * k6-timeline-<format>-<strategy>.txt), RESULT_OUT (if set, a JSON result
+ * for the experiment's k6 engine is written there: the timeline, probe
+ * rates and p50/p99 per phase, heavy completions, errors and bytes; see
+ * lib/cell-result.ts).
  *
  * Why counters per second: see lib/timeline.ts (handleSummary only sees
  * aggregated metrics, so each second gets its own Counter).
  */
 import { check } from "k6";
 import http from "k6/http";
-import { Counter } from "k6/metrics";
+import { Counter, Trend } from "k6/metrics";
 import grpc from "k6/net/grpc";
+import {
+  buildCellResult,
+  type Phase,
+  phaseAt,
+  phaseNames,
+  probeDurationMetric,
+  probeOkMetric,
+  resultMetrics,
+  resultTrendStats,
+} from "./lib/cell-result.ts";
 import { envNumber, type K6SummaryData } from "./lib/k6-summary.ts";
 import {
   type GrpcCall,
@@ -53,6 +67,9 @@ import {
   timelineSeconds,
 } from "./lib/timeline.ts";
 
+// k6 has a console global; @types/k6 does not declare it.
+declare const console: { log(...values: unknown[]): void };
+
 const BASE_URL = __ENV.BASE_URL || "http://127.0.0.1:8080";
 const GRPC_ADDR = __ENV.GRPC_ADDR || "127.0.0.1:8080";
 const FORMAT = parseFormat(__ENV.FORMAT || "connect-proto");
@@ -64,6 +81,8 @@ const BASELINE_SECONDS = envNumber(__ENV, "BASELINE_SECONDS", 5, 600);
 const HEAVY_SECONDS = envNumber(__ENV, "HEAVY_SECONDS", 10, 1_800);
 const COOLDOWN_SECONDS = envNumber(__ENV, "COOLDOWN_SECONDS", 5, 600);
 const TIMEOUT = __ENV.TIMEOUT || "60s";
+const PROBE_TIMEOUT = __ENV.PROBE_TIMEOUT || TIMEOUT;
+const RESULT_OUT = __ENV.RESULT_OUT || "";
 const TIMELINE_OUT = __ENV.TIMELINE_OUT || `k6-timeline-${FORMAT}-${STRATEGY}.txt`;
 
 const RUN_SECONDS = BASELINE_SECONDS + HEAVY_SECONDS + COOLDOWN_SECONDS;
@@ -79,9 +98,19 @@ for (let i = 0; i < SECONDS; i++) {
   perSecond.heavy.push(new Counter(timelineMetricName("heavy", i)));
 }
 const failed: Record<TimelineKind, Counter> = {
-  probe: new Counter("probe_errors"),
-  heavy: new Counter("heavy_errors"),
+  probe: new Counter(resultMetrics.probeErrors),
+  heavy: new Counter(resultMetrics.heavyErrors),
 };
+// Per phase (see lib/cell-result.ts): probe latencies by the phase a call
+// started in, successful probe calls by the phase they completed in.
+const probeDuration = {} as Record<Phase, Trend>;
+const probeOk = {} as Record<Phase, Counter>;
+for (const phase of phaseNames) {
+  probeDuration[phase] = new Trend(probeDurationMetric(phase), true);
+  probeOk[phase] = new Counter(probeOkMetric(phase));
+}
+const heavyOk = new Counter(resultMetrics.heavyOk);
+const heavyBytes = new Counter(resultMetrics.heavyBytes);
 
 // gRPC: each VU loads the proto in the init context and connects once.
 const client = FORMAT === "grpc" ? new grpc.Client() : undefined;
@@ -109,9 +138,13 @@ export const options = {
       gracefulStop: `${GRACEFUL_STOP_SECONDS}s`,
     },
   },
+  // p(50) and p(99) of the per-phase probe Trends, for RESULT_OUT.
+  summaryTrendStats: resultTrendStats,
   thresholds: {
     // Informational: the probe should keep succeeding, however slowly.
     "checks{kind:probe}": ["rate>0.99"],
+    // Never fails: it only makes k6 keep the heavy scenario's bytes submetric.
+    [resultMetrics.heavyDataReceived]: ["count>=0"],
   },
 };
 
@@ -121,7 +154,10 @@ interface SetupData {
 
 /** The run's start, shared with every VU and handleSummary. */
 export function setup(): SetupData {
-  return { startMs: Date.now() };
+  const startMs = Date.now();
+  // The experiment's k6 engine times its /metrics scrapes from this line.
+  console.log(`loopstall-start ${startMs}`);
+  return { startMs };
 }
 
 export function probe(data: SetupData): void {
@@ -137,13 +173,28 @@ export function heavy(data: SetupData): void {
 }
 
 function run(kind: TimelineKind, data: SetupData, call: GrpcCall | HttpCall): void {
-  const done = (ok: boolean) => {
+  const startedMs = Date.now();
+  const done = (ok: boolean, bytes?: number) => {
+    const now = Date.now();
     check(ok, { [`${kind} ok`]: (v) => v }, { kind });
+    if (kind === "probe") {
+      probeDuration[phaseAt(data.startMs, startedMs, BASELINE_SECONDS, HEAVY_SECONDS)].add(
+        now - startedMs,
+      );
+    }
     if (!ok) {
       failed[kind].add(1);
       return;
     }
-    const i = secondIndex(data.startMs, Date.now(), SECONDS);
+    if (kind === "probe") {
+      probeOk[phaseAt(data.startMs, now, BASELINE_SECONDS, HEAVY_SECONDS)].add(1);
+    } else {
+      heavyOk.add(1);
+      if (bytes !== undefined && bytes > 0) {
+        heavyBytes.add(bytes);
+      }
+    }
+    const i = secondIndex(data.startMs, now, SECONDS);
     if (i !== undefined) {
       perSecond[kind][i]?.add(1);
     }
@@ -153,12 +204,17 @@ function run(kind: TimelineKind, data: SetupData, call: GrpcCall | HttpCall): vo
   } else {
     const res = http.request(call.method, BASE_URL + call.path, bodyOf(call), {
       headers: call.headers,
-      timeout: TIMEOUT,
+      timeout: kind === "probe" ? PROBE_TIMEOUT : TIMEOUT,
       tags: { kind },
     });
     // Errors before the body arrive as a grpc-status header (trailers-only).
     const grpcStatus = res.headers["Grpc-Status"];
-    done(res.status === 200 && (grpcStatus === undefined || grpcStatus === "0"));
+    // Bodies are discarded; the size comes from Content-Length when sent.
+    const length = Number(res.headers["Content-Length"]);
+    done(
+      res.status === 200 && (grpcStatus === undefined || grpcStatus === "0"),
+      Number.isFinite(length) ? length : undefined,
+    );
   }
 }
 
@@ -171,7 +227,10 @@ function grpcCall(call: GrpcCall, done: (ok: boolean) => void): void {
     client.connect(GRPC_ADDR, { plaintext: true, maxReceiveSize: 512 * 1024 * 1024 });
     connected = true;
   }
-  const params = { metadata: call.metadata, timeout: TIMEOUT };
+  const params = {
+    metadata: call.metadata,
+    timeout: call.method === probeGrpcCall.method ? PROBE_TIMEOUT : TIMEOUT,
+  };
   if (!call.stream) {
     const res = client.invoke(call.method, call.message, params);
     done(res.status === grpc.StatusOK);
@@ -216,8 +275,20 @@ export function handleSummary(data: K6SummaryData<SetupData>): Record<string, st
   const errors = `probe errors: ${data.metrics.probe_errors?.values.count ?? 0}, heavy errors: ${
     data.metrics.heavy_errors?.values.count ?? 0
   }\n`;
-  return {
+  const files: Record<string, string> = {
     stdout: `# ${FORMAT} ${STRATEGY}: <epoch> <probe> <heavy>\n${timeline}${errors}`,
     [TIMELINE_OUT]: timeline,
   };
+  if (RESULT_OUT) {
+    const result = buildCellResult(data, {
+      format: FORMAT,
+      strategy: STRATEGY,
+      baselineS: BASELINE_SECONDS,
+      heavyS: HEAVY_SECONDS,
+      recoveryS: COOLDOWN_SECONDS,
+      seconds: SECONDS,
+    });
+    files[RESULT_OUT] = `${JSON.stringify(result, null, 2)}\n`;
+  }
+  return files;
 }

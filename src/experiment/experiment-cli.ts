@@ -74,7 +74,10 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
       ).default(false),
     )
     .addOption(
-      new Option("--engine <engine>", "load engine")
+      new Option(
+        "--engine <engine>",
+        "load engine: embedded, or k6 (k6 on PATH runs loadtest/concurrency.ts; no worker spread)",
+      )
         .choices(["embedded", "k6"])
         .default("embedded"),
     )

@@ -6,6 +6,7 @@ import {
   defaultPhaseSettings,
   defaultProbeSettings,
   type HeavySettings,
+  type LoadOptions,
   type LoadResult,
   type PhaseSettings,
   type ProbeSettings,
@@ -14,6 +15,7 @@ import {
 import { formatTimelineLine } from "../load/timeline.js";
 import { defaultShape, type ResolvedShape } from "../model/tree-shape.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
+import { checkK6Options, runK6Load } from "./k6-engine.js";
 import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "./metrics-scrape.js";
 import { writeReports } from "./report-writer.js";
 import { type Launcher, projectRoot, startServerProcess } from "./server-process.js";
@@ -93,9 +95,7 @@ export async function runExperiment(
 ): Promise<{ summary: ExperimentSummary; outDir: string; failures: number }> {
   if (options.engine === "k6") {
     await requireK6();
-    throw new Error(
-      "--engine k6: k6 was found, but driving the matrix with k6 is not implemented yet; use the loadtest/ scripts directly, or --engine embedded",
-    );
+    checkK6Options(options);
   }
   const startedAt = new Date();
   const cells: CellSummary[] = [];
@@ -154,7 +154,7 @@ async function runRepeat(
   try {
     let before: Promise<DelaySnapshot | undefined> | undefined;
     let after: Promise<DelaySnapshot | undefined> | undefined;
-    const load: LoadResult = await runLoad({
+    const loadOptions: LoadOptions = {
       baseUrl: server.baseUrl,
       format: cell.format,
       strategy: cell.strategy,
@@ -174,7 +174,9 @@ async function runRepeat(
       ...(options.verbose && {
         onSecond: (point) => io.log(`  ${formatTimelineLine(point)}`),
       }),
-    });
+    };
+    const load: LoadResult =
+      options.engine === "k6" ? await runK6Load(loadOptions) : await runLoad(loadOptions);
     const [b, a] = await Promise.all([before, after]);
     let p99: number | null = null;
     let max: number | null = null;
