@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { get } from "node:http";
 import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { localGet } from "../experiment/local-get.js";
 import { parsePrometheusText, sumSamples } from "../metrics/prometheus-text.js";
 import { startSteadyLoad } from "./steady-load.js";
 
@@ -68,14 +68,14 @@ describe("embedded cluster launcher (--workers 2)", { timeout: 90_000 }, () => {
     assert.equal(primaryPid, server.child.pid);
     const seen = new Set<number>();
     for (let i = 0; i < 40 && seen.size < 2; i++) {
-      seen.add(Number((await getOnce(`${baseUrl}/.well-known/live`)).headers["x-worker"]));
+      seen.add(Number((await localGet(`${baseUrl}/.well-known/live`, 10_000)).headers["x-worker"]));
     }
     assert.deepEqual([...seen].sort(), [...pids].sort());
   });
 
   it("reports every worker's metrics, labelled by pid, from any worker", async () => {
     const scrape = async () => {
-      const { status, headers, body } = await getOnce(`${baseUrl}/metrics`);
+      const { status, headers, body } = await localGet(`${baseUrl}/metrics`, 10_000);
       assert.equal(status, 200);
       assert.ok(pids.includes(Number(headers["x-worker"])));
       return parsePrometheusText(body);
@@ -101,7 +101,7 @@ describe("embedded cluster launcher (--workers 2)", { timeout: 90_000 }, () => {
     }
     const before = sumSamples(first, "loopstall_requests_total", live);
     for (let i = 0; i < 6; i++) {
-      await getOnce(`${baseUrl}/.well-known/live`);
+      await localGet(`${baseUrl}/.well-known/live`, 10_000);
     }
     // A response is counted when it closes, which can trail the client by a tick.
     let afterCount = before;
@@ -127,7 +127,7 @@ describe("embedded cluster launcher (--workers 2)", { timeout: 90_000 }, () => {
     const replacement = Number(restarted[1]);
     const seen = new Set<number>();
     for (let i = 0; i < 40 && !seen.has(replacement); i++) {
-      seen.add(Number((await getOnce(`${baseUrl}/.well-known/live`)).headers["x-worker"]));
+      seen.add(Number((await localGet(`${baseUrl}/.well-known/live`, 10_000)).headers["x-worker"]));
     }
     const result = await load.stop();
     t.diagnostic(
@@ -168,26 +168,4 @@ async function waitForOutput(server: Launched, pattern: RegExp): Promise<RegExpE
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** One GET on a fresh connection, so node:cluster may hand it to any worker. */
-function getOnce(
-  url: string,
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { agent: false, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString("utf8"),
-        }),
-      );
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error("timed out")));
-    req.on("error", reject);
-  });
 }

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { get } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { localGet } from "../experiment/local-get.js";
 import { startSteadyLoad } from "./steady-load.js";
 
 const run = promisify(execFile);
@@ -66,7 +66,7 @@ describe("PM2 cluster mode (ecosystem.config.js)", { timeout: 120_000 }, () => {
   });
 
   it("answers /metrics per worker, labelled with its own pid", async () => {
-    const { status, headers, body } = await getOnce(`${baseUrl}/metrics`);
+    const { status, headers, body } = await localGet(`${baseUrl}/metrics`, 10_000);
     assert.equal(status, 200);
     const worker = headers["x-worker"];
     assert.match(
@@ -143,32 +143,10 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** One GET on a fresh connection (so node:cluster may pick any worker). */
-function getOnce(
-  url: string,
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { agent: false, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString("utf8"),
-        }),
-      );
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error("timed out")));
-    req.on("error", reject);
-  });
-}
-
 /** The pid that served one `/.well-known/live` on a fresh connection; 0 on failure. */
 async function liveOnce(baseUrl: string): Promise<number> {
   try {
-    const { status, headers } = await getOnce(`${baseUrl}/.well-known/live`);
+    const { status, headers } = await localGet(`${baseUrl}/.well-known/live`, 10_000);
     return status === 200 ? Number(headers["x-worker"]) : 0;
   } catch {
     return 0;

@@ -1,9 +1,10 @@
-import { get } from "node:http";
+import { get, type IncomingHttpHeaders } from "node:http";
 import { checkLocalTarget } from "../load/local-target.js";
 
-/** A finished GET: status and body text. */
+/** A finished GET: status, headers and body text. */
 export interface LocalGetResponse {
   status: number;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
@@ -36,7 +37,11 @@ export function localGet(
         });
         res.once("error", reject);
         res.once("end", () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
         );
       },
     );
