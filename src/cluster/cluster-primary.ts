@@ -61,7 +61,7 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
   }
 
   const fork = (slot: number) => {
-    const worker = cluster.fork({ [clusterMetricsEnv]: "1", LOOPSTALL_WORKER_SLOT: String(slot) });
+    const worker = cluster.fork({ [clusterMetricsEnv]: "1" });
     slots.set(worker, slot);
     worker.once("listening", (address) => {
       const pid = worker.process.pid ?? 0;

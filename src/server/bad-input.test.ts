@@ -196,6 +196,14 @@ describe("bad input", () => {
     });
   }
 
+  it("answers HEAD /v1/clients without building a body, and validates it like GET", async () => {
+    const ok = await fetch(`${server.url}/v1/clients?count=50000`, { method: "HEAD" });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get("content-length"), null);
+    const over = await fetch(`${server.url}/v1/clients?count=50001`, { method: "HEAD" });
+    assert.equal(over.status, 400);
+  });
+
   it("answers a REST POST with 405", async () => {
     const res = await post("/v1/clients", "application/json", "{}");
     await expectError(res, 405, "method_not_allowed");

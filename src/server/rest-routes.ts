@@ -76,6 +76,12 @@ export function createRestRoutes(options: RestRoutesOptions) {
       const strategy =
         named ?? requestStrategy(Array.isArray(header) ? header[0] : header, fallbackStrategy);
       res.setHeader(strategyHeader, strategy);
+      if (req.method === "HEAD") {
+        // The request is valid; a HEAD has no body to build.
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end();
+        return true;
+      }
       serveClients(res, shape, strategy, options.pool).catch((error: unknown) =>
         writeRestError(res, error),
       );
@@ -155,11 +161,6 @@ export function parseClientsQuery(query: string): {
     shape: shapeFromParams(params),
     strategy: named[0] === undefined ? undefined : parseStrategy(named[0], "strategy"),
   };
-}
-
-/** Parses the shape knobs of a query string, rejecting anything malformed or unknown. */
-export function parseShapeQuery(query: string): Partial<TreeShape> {
-  return shapeFromParams(queryParams(query));
 }
 
 function queryParams(query: string): URLSearchParams {

@@ -10,8 +10,6 @@ import type { AnyResponse } from "../server/node-types.js";
 export interface ClientsStreamOptions {
   /** Clients built and written per chunk. */
   pageSize: number;
-  /** Extra response headers, written with the status line. */
-  headers?: Record<string, string>;
 }
 
 /**
@@ -35,7 +33,7 @@ export async function writeClientsStream(
   const onClose = () => closed.abort();
   res.once("close", onClose);
   try {
-    res.writeHead(200, { ...options.headers, "content-type": "application/json" });
+    res.writeHead(200, { "content-type": "application/json" });
     if (shape.count === 0) {
       res.end("{}");
       return;
