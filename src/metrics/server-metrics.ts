@@ -1,7 +1,7 @@
 import cluster from "node:cluster";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Registry } from "prom-client";
-import { writeJsonError } from "../server/json-error.js";
+import { writeJsonError, writeMethodNotAllowed } from "../server/json-error.js";
 import type { AnyRequest, AnyResponse } from "../server/node-types.js";
 import { clusterMetricsEnv, createClusterMetricsWorker } from "./cluster-metrics.js";
 import { type EventLoopMetricsOptions, registerEventLoopMetrics } from "./event-loop-metrics.js";
@@ -61,16 +61,7 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
         return false;
       }
       if (req.method !== "GET" && req.method !== "HEAD") {
-        const body = JSON.stringify({
-          code: "method_not_allowed",
-          message: "/metrics accepts GET only",
-        });
-        res.writeHead(405, {
-          allow: "GET, HEAD",
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
-        });
-        res.end(body);
+        writeMethodNotAllowed(res, "/metrics");
         return true;
       }
       render().then(

@@ -12,17 +12,28 @@ export function writeJsonError(res: AnyResponse, error: unknown): void {
   if (!(error instanceof ConnectError)) {
     console.error("unexpected error in REST handler:", error);
   }
-  const body = JSON.stringify({
-    code: codeToString(connectError.code),
-    message: connectError.rawMessage,
-  });
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(codeToHttpStatus(connectError.code), {
+  writeJson(res, codeToHttpStatus(connectError.code), {
+    code: codeToString(connectError.code),
+    message: connectError.rawMessage,
+  });
+}
+
+/** Writes `value` as a complete JSON response with the given status. */
+export function writeJson(res: AnyResponse, status: number, value: unknown): void {
+  const body = Buffer.from(JSON.stringify(value), "utf8");
+  res.writeHead(status, {
     "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
+    "content-length": body.byteLength,
   });
   res.end(body);
+}
+
+/** Answers a method other than GET or HEAD on `path` with 405 and an `allow` header. */
+export function writeMethodNotAllowed(res: AnyResponse, path: string): void {
+  res.setHeader("allow", "GET, HEAD");
+  writeJson(res, 405, { code: "method_not_allowed", message: `${path} accepts GET only` });
 }

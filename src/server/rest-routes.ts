@@ -17,7 +17,7 @@ import {
   type Strategy,
   strategyHeader,
 } from "../strategy/strategy.js";
-import { writeJsonError } from "./json-error.js";
+import { writeJson, writeJsonError, writeMethodNotAllowed } from "./json-error.js";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
 
 export interface RestRoutesOptions {
@@ -61,8 +61,7 @@ export function createRestRoutes(options: RestRoutesOptions) {
     }
     try {
       if (req.method !== "GET" && req.method !== "HEAD") {
-        res.setHeader("allow", "GET, HEAD");
-        writeJson(res, 405, { code: "method_not_allowed", message: `${path} accepts GET only` });
+        writeMethodNotAllowed(res, path);
         return true;
       }
       if (path === "/.well-known/live") {
@@ -191,19 +190,6 @@ function shapeFromParams(params: URLSearchParams): Partial<TreeShape> {
     shape[shapeParams[name as keyof typeof shapeParams]] = Number(value);
   }
   return shape;
-}
-
-function writeJson(res: AnyResponse, status: number, value: unknown): void {
-  writeJsonBody(res, status, JSON.stringify(value));
-}
-
-function writeJsonBody(res: AnyResponse, status: number, body: string): void {
-  const bytes = Buffer.from(body, "utf8");
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": bytes.byteLength,
-  });
-  res.end(bytes);
 }
 
 /** A 200 JSON body of any size, written in pieces that respect backpressure. */
