@@ -1,5 +1,6 @@
 import { Counter, type Registry } from "prom-client";
 import type { AnyRequest, AnyResponse } from "../server/node-types.js";
+import { splitRequestUrl } from "../server/request-url.js";
 import { requestFormat, routeLabel, statusClass } from "./request-labels.js";
 
 /**
@@ -19,10 +20,7 @@ export function registerRequestMetrics(
     registers: [registry],
   });
   return (req, res) => {
-    const url = req.url ?? "/";
-    const queryStart = url.indexOf("?");
-    const path = queryStart < 0 ? url : url.slice(0, queryStart);
-    const query = queryStart < 0 ? "" : url.slice(queryStart + 1);
+    const { path, query } = splitRequestUrl(req.url);
     const labels = {
       route: routeLabel(path),
       format: requestFormat(path, req.headers["content-type"], query),

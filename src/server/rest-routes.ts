@@ -19,6 +19,7 @@ import {
 } from "../strategy/strategy.js";
 import { writeJson, writeJsonError, writeMethodNotAllowed } from "./json-error.js";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
+import { splitRequestUrl } from "./request-url.js";
 
 export interface RestRoutesOptions {
   limits: ShapeLimits;
@@ -53,9 +54,7 @@ const maxQueryLength = 1_024;
 export function createRestRoutes(options: RestRoutesOptions) {
   const fallbackStrategy = options.strategy ?? "inline";
   return function handleRest(req: AnyRequest, res: AnyResponse): boolean {
-    const url = req.url ?? "/";
-    const queryStart = url.indexOf("?");
-    const path = queryStart < 0 ? url : url.slice(0, queryStart);
+    const { path, query } = splitRequestUrl(req.url);
     if (path !== "/v1/clients" && path !== "/.well-known/live") {
       return false;
     }
@@ -68,7 +67,6 @@ export function createRestRoutes(options: RestRoutesOptions) {
         writeJson(res, 200, { status: "ok", pid: process.pid });
         return true;
       }
-      const query = queryStart < 0 ? "" : url.slice(queryStart + 1);
       const { shape: requested, strategy: named } = parseClientsQuery(query);
       const shape = resolveShape(requested, options.limits);
       const header = req.headers[strategyHeader];
