@@ -10,7 +10,7 @@ import {
   type ShapeLimits,
 } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
-import { writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
+import { abortOnClose, writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
 import {
   parseStrategy,
   requestStrategy,
@@ -105,9 +105,7 @@ async function serveClients(
     }
     case "offload": {
       // A client that goes away cancels its task, queued or running.
-      const gone = new AbortController();
-      const onClose = () => gone.abort();
-      res.once("close", onClose);
+      const gone = abortOnClose(res);
       try {
         const bytes = await pool.encode(shape, "json", gone.signal);
         if (!gone.signal.aborted) {
@@ -119,7 +117,7 @@ async function serveClients(
           throw error;
         }
       } finally {
-        res.off("close", onClose);
+        gone.dispose();
       }
       return;
     }

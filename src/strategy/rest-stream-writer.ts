@@ -29,9 +29,7 @@ export async function writeClientsStream(
   shape: ResolvedShape,
   options: ClientsStreamOptions,
 ): Promise<void> {
-  const closed = new AbortController();
-  const onClose = () => closed.abort();
-  res.once("close", onClose);
+  const closed = abortOnClose(res);
   try {
     res.writeHead(200, { "content-type": "application/json" });
     if (shape.count === 0) {
@@ -57,7 +55,7 @@ export async function writeClientsStream(
       res.end("]}");
     }
   } finally {
-    res.off("close", onClose);
+    closed.dispose();
   }
 }
 
@@ -82,9 +80,7 @@ const chunkBytes = 1024 * 1024;
  * ENHANCE_YOUR_CALM. Stops early, without error, if the client goes away.
  */
 export async function writeInChunks(res: AnyResponse, bytes: Uint8Array): Promise<void> {
-  const closed = new AbortController();
-  const onClose = () => closed.abort();
-  res.once("close", onClose);
+  const closed = abortOnClose(res);
   try {
     for (let offset = 0; offset < bytes.byteLength; offset += chunkBytes) {
       if (closed.signal.aborted) {
@@ -98,6 +94,17 @@ export async function writeInChunks(res: AnyResponse, bytes: Uint8Array): Promis
       res.end();
     }
   } finally {
-    res.off("close", onClose);
+    closed.dispose();
   }
+}
+
+/**
+ * An AbortSignal that aborts when the response closes (the client went away,
+ * or the response ended). Call `dispose()` when done to drop the listener.
+ */
+export function abortOnClose(res: AnyResponse): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onClose = () => controller.abort();
+  res.once("close", onClose);
+  return { signal: controller.signal, dispose: () => res.off("close", onClose) };
 }
