@@ -36,26 +36,19 @@ export function createClusterMetricsPrimary(
   workers: () => Worker[],
   workerTimeoutMs = 4_000,
 ): (worker: Worker, message: unknown) => void {
-  let nextId = 0;
-  const pending = new Map<number, (metrics: unknown[] | undefined) => void>();
+  const replies = createReplies<unknown[] | undefined>();
 
   async function collect(): Promise<string> {
     const answers = await Promise.all(
       workers()
         .filter((worker) => worker.isConnected())
-        .map(
-          (worker) =>
-            new Promise<unknown[] | undefined>((resolve) => {
-              const id = nextId++;
-              const timer = setTimeout(() => finish(undefined), workerTimeoutMs);
-              const finish = (metrics: unknown[] | undefined) => {
-                clearTimeout(timer);
-                pending.delete(id);
-                resolve(metrics);
-              };
-              pending.set(id, finish);
-              worker.send({ type: "loopstall:local-metrics-req", id } satisfies ClusterMessage);
-            }),
+        .map((worker) =>
+          replies.request(
+            (id) =>
+              worker.send({ type: "loopstall:local-metrics-req", id } satisfies ClusterMessage),
+            workerTimeoutMs,
+            undefined,
+          ),
         ),
     );
     const reported = answers.filter((a): a is unknown[] => Array.isArray(a));
@@ -69,7 +62,7 @@ export function createClusterMetricsPrimary(
       return;
     }
     if (message.type === "loopstall:local-metrics-res") {
-      pending.get(message.id)?.(message.metrics);
+      replies.answer(message.id, message.metrics);
     } else if (message.type === "loopstall:cluster-metrics-req") {
       collect().then(
         (text) => send(worker, { type: "loopstall:cluster-metrics-res", id: message.id, text }),
@@ -109,8 +102,7 @@ export function createClusterMetricsWorker(registry: Registry): {
   clusterMetrics(): Promise<string>;
   stop(): void;
 } {
-  let nextId = 0;
-  const pending = new Map<number, (result: { text?: string; error?: string }) => void>();
+  const replies = createReplies<{ text?: string; error?: string }>();
   const onMessage = (message: unknown) => {
     if (!isClusterMessage(message)) {
       return;
@@ -131,34 +123,25 @@ export function createClusterMetricsWorker(registry: Registry): {
           } satisfies ClusterMessage),
       );
     } else if (message.type === "loopstall:cluster-metrics-res") {
-      pending.get(message.id)?.(message);
+      replies.answer(message.id, message);
     }
   };
   process.on("message", onMessage);
   return {
-    clusterMetrics() {
-      return new Promise<string>((resolve, reject) => {
-        if (!process.send || !process.connected) {
-          reject(new Error("no IPC channel to the primary"));
-          return;
-        }
-        const id = nextId++;
-        const timer = setTimeout(
-          () => finish({ error: "the primary did not answer in time" }),
-          primaryTimeoutMs,
-        );
-        const finish = (result: { text?: string; error?: string }) => {
-          clearTimeout(timer);
-          pending.delete(id);
-          if (result.text !== undefined) {
-            resolve(result.text);
-          } else {
-            reject(new Error(result.error ?? "no metrics"));
-          }
-        };
-        pending.set(id, finish);
-        process.send({ type: "loopstall:cluster-metrics-req", id } satisfies ClusterMessage);
-      });
+    async clusterMetrics() {
+      if (!process.send || !process.connected) {
+        throw new Error("no IPC channel to the primary");
+      }
+      const send = process.send.bind(process);
+      const result = await replies.request(
+        (id) => send({ type: "loopstall:cluster-metrics-req", id } satisfies ClusterMessage),
+        primaryTimeoutMs,
+        { error: "the primary did not answer in time" },
+      );
+      if (result.text === undefined) {
+        throw new Error(result.error ?? "no metrics");
+      }
+      return result.text;
     },
     stop() {
       process.off("message", onMessage);
@@ -174,4 +157,34 @@ function replyToPrimary(message: ClusterMessage): void {
   if (process.connected) {
     process.send?.(message);
   }
+}
+
+/**
+ * Request/reply over IPC: each request gets an id, and resolves with the
+ * answer carrying that id, or with `onTimeout` after `timeoutMs`.
+ */
+function createReplies<T>(): {
+  request(send: (id: number) => void, timeoutMs: number, onTimeout: T): Promise<T>;
+  answer(id: number, value: T): void;
+} {
+  let nextId = 0;
+  const pending = new Map<number, (value: T) => void>();
+  return {
+    request(send, timeoutMs, onTimeout) {
+      return new Promise<T>((resolve) => {
+        const id = nextId++;
+        const timer = setTimeout(() => finish(onTimeout), timeoutMs);
+        const finish = (value: T) => {
+          clearTimeout(timer);
+          pending.delete(id);
+          resolve(value);
+        };
+        pending.set(id, finish);
+        send(id);
+      });
+    },
+    answer(id, value) {
+      pending.get(id)?.(value);
+    },
+  };
 }
