@@ -1,22 +1,22 @@
-import { create, fromBinary, fromJsonString, toBinary, toJsonString } from "@bufbuild/protobuf";
+import { fromBinary, fromJsonString } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import { codeFromHttpStatus, codeFromString } from "@connectrpc/connect/protocol-connect";
 import { trailerParse } from "@connectrpc/connect/protocol-grpc-web";
-import type { Format, Strategy } from "../experiment/summary.js";
 import {
-  ListClientsRequestSchema,
-  ListClientsResponseSchema,
-  StreamClientsRequestSchema,
-  StreamClientsResponseSchema,
-} from "../gen/bank/v1/bank_pb.js";
+  encodeHeavyRequest,
+  envelope,
+  grpcMethods,
+  heavyHttpCall,
+  strategyHeader,
+  utf8,
+} from "../../loadtest/lib/scenario.js";
+import type { Format, Strategy } from "../experiment/summary.js";
+import { ListClientsResponseSchema, StreamClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
 import type { ResolvedShape } from "../model/tree-shape.js";
 import { connectEndStreamFlag, EnvelopeScanner, grpcWebTrailerFlag } from "./envelope-scanner.js";
 import { openRawConnection, type RawConnection, type RawRequest } from "./raw-client.js";
 import { workerHeader } from "./transports.js";
 import type { CallOutcome } from "./workload.js";
-
-/** The request header that picks the server's serialization strategy. */
-export const strategyHeader = "loopstall-strategy";
 
 export interface HeavyCallOptions {
   /** Wire format of the heavy request. */
@@ -127,79 +127,33 @@ function isEnveloped(format: Format, strategy: Strategy): boolean {
   return format === "grpc" || format === "grpc-web" || strategy === "stream";
 }
 
-/** The raw request for a format and strategy. */
+/**
+ * The raw request for a format and strategy. Every format but gRPC is the
+ * one `loadtest/lib/scenario.ts` defines for the k6 scripts too, so both
+ * engines send the same bytes; gRPC (which k6 sends with k6/net/grpc) is the
+ * same enveloped message with gRPC's headers.
+ */
 export function buildHeavyRequest(
   format: Format,
   strategy: Strategy,
   shape: ResolvedShape,
 ): RawRequest {
-  const headers: Record<string, string> = { [strategyHeader]: strategy };
-  const stream = strategy === "stream";
-  if (format === "rest-json") {
-    const query = new URLSearchParams({
-      count: String(shape.count),
-      accounts_per_client: String(shape.accountsPerClient),
-      filled_strings: String(shape.filledStrings),
-    });
-    if (stream) {
-      query.set("strategy", "stream");
-    }
-    return { method: "GET", path: `/v1/clients?${query}`, headers };
+  if (format !== "grpc") {
+    const call = heavyHttpCall(format, strategy, shape);
+    const body = typeof call.body === "string" ? utf8(call.body) : call.body;
+    return { method: call.method, path: call.path, headers: call.headers, ...(body && { body }) };
   }
-  const method = stream ? "StreamClients" : "ListClients";
-  const path = `/bank.v1.BankService/${method}`;
-  const json = format === "connect-json";
-  const message = encodeRequest(stream, shape, json);
-  switch (format) {
-    case "grpc":
-      return {
-        method: "POST",
-        path,
-        headers: { ...headers, "content-type": "application/grpc+proto", te: "trailers" },
-        body: envelope(message),
-      };
-    case "grpc-web":
-      return {
-        method: "POST",
-        path,
-        headers: { ...headers, "content-type": "application/grpc-web+proto", "x-grpc-web": "1" },
-        body: envelope(message),
-      };
-    default: {
-      const subtype = json ? "json" : "proto";
-      return {
-        method: "POST",
-        path,
-        headers: {
-          ...headers,
-          "connect-protocol-version": "1",
-          "content-type": stream ? `application/connect+${subtype}` : `application/${subtype}`,
-        },
-        body: stream ? envelope(message) : message,
-      };
-    }
-  }
-}
-
-function encodeRequest(stream: boolean, shape: ResolvedShape, json: boolean): Uint8Array {
-  const utf8 = (text: string) => new TextEncoder().encode(text);
-  if (stream) {
-    const m = create(StreamClientsRequestSchema, { shape });
-    return json
-      ? utf8(toJsonString(StreamClientsRequestSchema, m))
-      : toBinary(StreamClientsRequestSchema, m);
-  }
-  const m = create(ListClientsRequestSchema, { shape });
-  return json
-    ? utf8(toJsonString(ListClientsRequestSchema, m))
-    : toBinary(ListClientsRequestSchema, m);
-}
-
-function envelope(message: Uint8Array): Uint8Array {
-  const out = new Uint8Array(message.byteLength + 5);
-  new DataView(out.buffer).setUint32(1, message.byteLength);
-  out.set(message, 5);
-  return out;
+  const method = strategy === "stream" ? grpcMethods.heavyStream : grpcMethods.heavy;
+  return {
+    method: "POST",
+    path: `/${method}`,
+    headers: {
+      [strategyHeader]: strategy,
+      "content-type": "application/grpc+proto",
+      te: "trailers",
+    },
+    body: envelope(encodeHeavyRequest(shape)),
+  };
 }
 
 /** A failed call's status name and message. */
