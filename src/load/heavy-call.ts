@@ -12,6 +12,7 @@ import {
 } from "../../loadtest/lib/scenario.js";
 import type { Format, Strategy } from "../experiment/summary.js";
 import { ListClientsResponseSchema, StreamClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
+import { goCodeName } from "../ghz/report-builder.js";
 import type { ResolvedShape } from "../model/tree-shape.js";
 import { connectEndStreamFlag, EnvelopeScanner, grpcWebTrailerFlag } from "./envelope-scanner.js";
 import { openRawConnection, type RawConnection, type RawRequest } from "./raw-client.js";
@@ -159,11 +160,6 @@ export function buildHeavyRequest(
 /** A failed call's status name and message. */
 type Failure = { status: string; error: string };
 
-/** Maps a Connect/gRPC code to the name ghz prints ("InvalidArgument", ...). */
-export function codeName(code: Code): string {
-  return Code[code] ?? "Unknown";
-}
-
 function unaryFailure(httpStatus: number, chunks: Uint8Array[]): Failure | undefined {
   if (httpStatus === 200) {
     return undefined;
@@ -180,7 +176,7 @@ function unaryFailure(httpStatus: number, chunks: Uint8Array[]): Failure | undef
   } catch {
     // Not JSON: keep the HTTP status.
   }
-  return { status: codeName(code), error: message };
+  return { status: goCodeName(code), error: message };
 }
 
 function envelopedFailure(
@@ -191,7 +187,7 @@ function envelopedFailure(
   scanner: EnvelopeScanner,
 ): Failure | undefined {
   if (httpStatus !== 200) {
-    return { status: codeName(codeFromHttpStatus(httpStatus)), error: `HTTP ${httpStatus}` };
+    return { status: goCodeName(codeFromHttpStatus(httpStatus)), error: `HTTP ${httpStatus}` };
   }
   if (!scanner.complete) {
     return { status: "Internal", error: "response ended inside a frame" };
@@ -213,7 +209,7 @@ function envelopedFailure(
   };
   if (body.error !== undefined) {
     const code = (body.error.code && codeFromString(body.error.code)) || Code.Unknown;
-    return { status: codeName(code), error: body.error.message ?? "" };
+    return { status: goCodeName(code), error: body.error.message ?? "" };
   }
   return undefined;
 }
@@ -228,7 +224,7 @@ function grpcStatus(trailer: Headers): Failure | undefined {
   }
   const code = Number(status) as Code;
   return {
-    status: codeName(code),
+    status: goCodeName(code),
     error: decodeURIComponent(trailer.get("grpc-message") ?? ""),
   };
 }

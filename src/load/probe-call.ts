@@ -1,7 +1,7 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { codeFromHttpStatus } from "@connectrpc/connect/protocol-connect";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
-import { codeName } from "./heavy-call.js";
+import { goCodeName } from "../ghz/report-builder.js";
 import { openRawConnection, type RawConnection } from "./raw-client.js";
 import { captureWorker, createTransports } from "./transports.js";
 import type { CallOutcome } from "./workload.js";
@@ -43,7 +43,7 @@ function connectProbe(options: ProbeCallOptions): ProbeCaller {
         const e = ConnectError.from(error);
         const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === "TimeoutError";
         const code = timedOut && e.code === Code.Canceled ? Code.DeadlineExceeded : e.code;
-        return withWorker({ status: codeName(code), error: e.rawMessage }, capture.worker());
+        return withWorker({ status: goCodeName(code), error: e.rawMessage }, capture.worker());
       }
     },
     close: () => set.close(),
@@ -59,7 +59,7 @@ function restProbe(options: ProbeCallOptions): ProbeCaller {
     async call(conn, signal) {
       const connection = conns[conn % conns.length] as RawConnection;
       const res = await connection.request(request, signal, () => {});
-      const status = res.status === 200 ? "OK" : codeName(codeFromHttpStatus(res.status));
+      const status = res.status === 200 ? "OK" : goCodeName(codeFromHttpStatus(res.status));
       return withWorker({ status, bytes: res.bytes }, res.headers.get("x-worker") ?? undefined);
     },
     close() {
