@@ -7,6 +7,7 @@ import { createServerMetrics, type ServerMetrics } from "../metrics/server-metri
 import type { HealthState } from "../service/health-service.js";
 import { createRoutes } from "../service/routes.js";
 import { EncodePool } from "../strategy/encode-pool.js";
+import { checkJsonPassthrough } from "../strategy/json-passthrough-check.js";
 import { withJsonSlots } from "../strategy/pre-encoded-json.js";
 import { trackHttp2Sessions } from "./http2-drain.js";
 import { writeJsonError } from "./json-error.js";
@@ -77,6 +78,7 @@ const idleGraceMs = 1_000;
 
 /** Starts a server that serves HTTP/1.1 and h2c on one port. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  await checkJsonPassthrough();
   const health: HealthState = { serving: true };
   const metrics = createServerMetrics();
   // Threads start with the first offloaded request, or now if offload is the default.

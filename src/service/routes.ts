@@ -1,11 +1,10 @@
-import type { JsonWriteOptions } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
+import type { ShapeLimits } from "../contract/shape.js";
+import type { Strategy } from "../contract/wire.js";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
 import { Health } from "../gen/grpc/health/v1/health_pb.js";
-import type { ShapeLimits } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
-import { createPassthroughTextEncoder } from "../strategy/pre-encoded-json.js";
-import type { Strategy } from "../strategy/strategy.js";
+import { passthroughJsonOptions } from "../strategy/pre-encoded-json.js";
 import { createBankService } from "./bank-service.js";
 import { createHealthService, type HealthState } from "./health-service.js";
 
@@ -17,16 +16,6 @@ export interface RoutesOptions {
   /** The pool that serves `offload` requests. */
   pool: EncodePool;
 }
-
-/**
- * Lets an offloaded ListClients hand its pre-encoded JSON to the router.
- * Connect's JSON serialization (`createJsonSerialization` in
- * `@connectrpc/connect/protocol`) honours `textEncoder`, though the router's
- * option type does not list it; the offload tests would catch a change.
- */
-const passthroughJsonOptions: Partial<JsonWriteOptions> & {
-  textEncoder: ReturnType<typeof createPassthroughTextEncoder>;
-} = { textEncoder: createPassthroughTextEncoder() };
 
 /** Registers every RPC service the server exposes. */
 export function createRoutes(options: RoutesOptions): (router: ConnectRouter) => void {

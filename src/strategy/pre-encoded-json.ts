@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { JsonWriteOptions } from "@bufbuild/protobuf";
 
 /** What one request hands from its handler to Connect's JSON serializer. */
 interface JsonSlot {
@@ -65,9 +66,26 @@ export function storePreEncodedJson(bytes: Uint8Array<ArrayBuffer>): void {
   slot.bytes = bytes;
 }
 
+/** Runs `fn` with a fresh slot for pre-encoded JSON (one request's worth). */
+export function inJsonSlot<T>(fn: () => T): T {
+  return slots.run({ bytes: undefined }, fn);
+}
+
 /** Wraps a request handler so each request gets its own slot for pre-encoded JSON. */
 export function withJsonSlots<A extends unknown[]>(handler: (...args: A) => void) {
   return (...args: A): void => {
-    slots.run({ bytes: undefined }, () => handler(...args));
+    inJsonSlot(() => handler(...args));
   };
 }
+
+/**
+ * The JSON options a service is registered with so an offloaded handler can
+ * hand its pre-encoded JSON to the router. Connect's JSON serialization
+ * (`createJsonSerialization` in `@connectrpc/connect/protocol`) honours
+ * `textEncoder`, though the router's option type does not list it, so
+ * `@connectrpc/*` are pinned to exact versions and the server checks the
+ * hook at start ({@link checkJsonPassthrough} in json-passthrough-check.ts).
+ */
+export const passthroughJsonOptions: Partial<JsonWriteOptions> & {
+  textEncoder: ReturnType<typeof createPassthroughTextEncoder>;
+} = { textEncoder: createPassthroughTextEncoder() };
