@@ -83,6 +83,34 @@ describe("loopstall ghz (command line)", () => {
     assert.equal(report.options.timeout, 10e9);
   });
 
+  // The same run as a TOML and as a YAML file, as ghz reads them.
+  const configTexts: Array<[string, (host: string) => string]> = [
+    [
+      "run.toml",
+      (h) =>
+        `call = "bank.v1.BankService.ListClients"\nhost = "${h}"\ninsecure = true\ntotal = 4\nconcurrency = 2\ntimeout = "10s"\nname = "toml"\n\n[data.shape]\ncount = 2\n`,
+    ],
+    [
+      "run.yaml",
+      (h) =>
+        `call: bank.v1.BankService.ListClients\nhost: "${h}"\ninsecure: true\ntotal: 4\nconcurrency: 2\ntimeout: 10s\nname: yaml\ndata:\n  shape:\n    count: 2\n`,
+    ],
+  ];
+  for (const [file, text] of configTexts) {
+    it(`reads a ${file.slice(4)} config file`, async () => {
+      const config = join(dir, file);
+      await writeFile(config, text(host()));
+      const r = await cli(["--config", config, "-O", "json"]);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as GhzReport;
+      assert.equal(report.count, 4);
+      assert.equal(report.name, file.slice(4));
+      assert.deepEqual(report.statusCodeDistribution, { OK: 4 });
+      assert.deepEqual(report.options.data, { shape: { count: 2 } });
+      assert.equal(report.options.timeout, 10e9);
+    });
+  }
+
   it("reads -D, a data file", async () => {
     const dataFile = join(dir, "data.json");
     await writeFile(dataFile, '{"shape":{"count":999999999}}');
@@ -185,6 +213,7 @@ describe("loopstall ghz (command line)", () => {
       /cannot read \/nonexistent\/ghz\.json: ENOENT/,
     ],
     ["bad tags", ["--tags", "[1]"], /tags must be a JSON object/],
+    ["a config of an unknown kind", ["--config", "package-lock.ini"], /must end in \.json, \.toml/],
     [
       "a missing proto",
       ["--proto", "proto/none.proto"],

@@ -1,6 +1,7 @@
 import { access, open, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { checkConfigPath, parseConfigText } from "./config-file.js";
 import {
   checkData,
   checkTags,
@@ -105,7 +106,10 @@ function buildProgram(stdout: (t: string) => void, stderr: (t: string) => void):
       "ghz-compatible gRPC load test (h2c) of the loopstall service, with ghz's report formats.",
     )
     .argument("[host]", "host:port to test, e.g. 127.0.0.1:8080")
-    .option("--config <path>", "JSON config file with ghz's long flag names as keys")
+    .option(
+      "--config <path>",
+      "config file (.json, .toml, .yaml) with ghz's long flag names as keys",
+    )
     .option("--call <method>", "pkg.Service.Method or pkg.Service/Method")
     .option("--proto <path>", "the .proto file (accepted; bank.v1 and grpc.health.v1 are built in)")
     .option("-i, --import-paths <paths>", "accepted for compatibility; ignored")
@@ -191,10 +195,8 @@ async function checkProto(path: string): Promise<void> {
 }
 
 async function readConfig(path: string): Promise<GhzOverrides> {
-  if (!path.endsWith(".json")) {
-    throw new Error(`config ${path}: only JSON config files are supported`);
-  }
-  return parseGhzConfig(parseJson(`config ${path}`, await readBounded(path)));
+  checkConfigPath(path);
+  return parseGhzConfig(parseConfigText(path, await readBounded(path)));
 }
 
 /** Reads a file, refusing anything over `maxInputBytes`. */
