@@ -2,8 +2,9 @@
  * PM2 cluster mode for the loopstall server: `npx pm2 start ecosystem.config.js`.
  *
  * PM2 loads this file with require(); the package is ESM, so the apps are a
- * named export (Node >= 20.19 can require() an ES module). PM2 cluster mode
- * can't use a custom interpreter, so tsx is loaded with `--import tsx`.
+ * named export (Node >= 20.19 can require() an ES module). The workers run
+ * the compiled server in dist/ (`npm ci` builds it; `npm run build` after
+ * editing src/), so no worker transpiles anything at start.
  *
  * Environment, read when PM2 loads this file:
  * - PM2_INSTANCES (or WORKERS): worker count, or "max". Default 2.
@@ -17,11 +18,10 @@ const shutdownTimeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
 export const apps = [
   {
     name: process.env.PM2_APP_NAME ?? "loopstall",
-    script: "scripts/pm2-main.js",
+    script: "dist/server/main.js",
     cwd: import.meta.dirname,
     exec_mode: "cluster",
     instances: instancesEnv === "max" ? "max" : Number(instancesEnv),
-    node_args: ["--import", "tsx"],
     // Each worker calls process.send("ready") once it listens; a reload stops
     // the old worker only after that (or after listen_timeout).
     wait_ready: true,

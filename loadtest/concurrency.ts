@@ -37,6 +37,17 @@ import http from "k6/http";
 import { Counter, Trend } from "k6/metrics";
 import grpc from "k6/net/grpc";
 import {
+  type GrpcCall,
+  type HttpCall,
+  heavyGrpcCall,
+  heavyHttpCall,
+  parseFormat,
+  parseStrategy,
+  probeGrpcCall,
+  probeHttpCall,
+  shapeFromEnv,
+} from "../src/contract/scenario.ts";
+import {
   buildCellResult,
   type Phase,
   phaseAt,
@@ -47,17 +58,6 @@ import {
   resultTrendStats,
 } from "./lib/cell-result.ts";
 import { envNumber, type K6SummaryData } from "./lib/k6-summary.ts";
-import {
-  type GrpcCall,
-  type HttpCall,
-  heavyGrpcCall,
-  heavyHttpCall,
-  parseFormat,
-  parseStrategy,
-  probeGrpcCall,
-  probeHttpCall,
-  shapeFromEnv,
-} from "./lib/scenario.ts";
 import {
   formatTimeline,
   secondIndex,

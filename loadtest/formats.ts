@@ -26,7 +26,6 @@ import exec from "k6/execution";
 import http from "k6/http";
 import { Counter, Trend } from "k6/metrics";
 import grpc from "k6/net/grpc";
-import { envNumber, type K6SummaryData } from "./lib/k6-summary.ts";
 import {
   type Format,
   formats,
@@ -35,7 +34,8 @@ import {
   parseFormat,
   parseStrategy,
   shapeFromEnv,
-} from "./lib/scenario.ts";
+} from "../src/contract/scenario.ts";
+import { envNumber, type K6SummaryData } from "./lib/k6-summary.ts";
 
 const BASE_URL = __ENV.BASE_URL || "http://127.0.0.1:8080";
 const GRPC_ADDR = __ENV.GRPC_ADDR || "127.0.0.1:8080";

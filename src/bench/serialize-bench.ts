@@ -24,13 +24,17 @@ import { once } from "node:events";
 import { type ClientHttp2Session, connect } from "node:http2";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { Command, Option } from "commander";
-import { type Strategy, strategies, strategyHeader } from "../strategy/strategy.js";
+import {
+  type Format,
+  formats,
+  type Strategy,
+  strategies,
+  strategyHeader,
+} from "../contract/wire.js";
+import { entryBeside } from "../runtime/entry.js";
 import { type BenchServerMessage, delayResolutionMs } from "./bench-messages.js";
 import type { LiveProbeMode, LiveProbeOptions, LiveProbeSummary } from "./live-probe.js";
 import { type RawCall, rawH2Call } from "./raw-h2-call.js";
-
-const formats = ["connect-proto", "connect-json", "grpc", "grpc-web", "rest-json"] as const;
-type Format = (typeof formats)[number];
 
 interface BenchOptions {
   formats: Format[];
@@ -229,7 +233,7 @@ interface LiveProbe {
 }
 
 function startLiveProbe(): LiveProbe {
-  const child = fork(new URL(`./live-probe${extension()}`, import.meta.url), [], {
+  const child = fork(entryBeside(import.meta.url, "./live-probe"), [], {
     execArgv: process.execArgv,
   });
   return {
@@ -256,7 +260,7 @@ interface BenchServer {
 }
 
 async function startBenchServer(poolSize: number): Promise<BenchServer> {
-  const child = fork(new URL(`./bench-server${extension()}`, import.meta.url), [], {
+  const child = fork(entryBeside(import.meta.url, "./bench-server"), [], {
     env: { ...process.env, POOL_SIZE: String(poolSize), STRATEGY: "inline" },
     execArgv: process.execArgv,
   });
@@ -382,11 +386,6 @@ function loadAverage(): string {
 
 function fmt(ms: number): string {
   return Number.isNaN(ms) ? "-" : ms < 10 ? ms.toFixed(1) : ms.toFixed(0);
-}
-
-/** This module's extension: .ts under tsx, .js once compiled. */
-function extension(): string {
-  return import.meta.url.slice(import.meta.url.lastIndexOf("."));
 }
 
 function exited(child: ChildProcess): Promise<unknown> {

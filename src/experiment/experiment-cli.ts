@@ -1,9 +1,8 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
+import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
 import {
   addLoadFlags,
-  allFormats,
-  allStrategies,
   intOption,
   type LoadFlags,
   listParser,
@@ -16,7 +15,6 @@ import {
   quickPreset,
   runExperiment,
 } from "./experiment-runner.js";
-import type { Format, Strategy } from "./summary.js";
 
 /** Where `loopstall experiment` writes; the process's streams by default. */
 export interface ExperimentCliIo {
@@ -51,8 +49,8 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
     .addOption(
       new Option(
         "--formats <list>",
-        `comma-separated formats (default all: ${allFormats.join(",")})`,
-      ).argParser(listParser(allFormats)),
+        `comma-separated formats (default all: ${formats.join(",")})`,
+      ).argParser(listParser(formats)),
     )
     .addOption(
       new Option(
@@ -63,8 +61,8 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
     .addOption(
       new Option(
         "--strategies <list>",
-        `comma-separated strategies (default all: ${allStrategies.join(",")})`,
-      ).argParser(listParser(allStrategies)),
+        `comma-separated strategies (default all: ${strategies.join(",")})`,
+      ).argParser(listParser(strategies)),
     )
     .addOption(intOption("--repeats <n>", "runs per cell (default 3; quick 1)", 1, 100))
     .addOption(

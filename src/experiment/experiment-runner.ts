@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { arch, availableParallelism, cpus, platform } from "node:os";
 import { join } from "node:path";
+import { defaultShape, type ResolvedShape } from "../contract/shape.js";
+import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
 import {
   defaultHeavySettings,
   defaultPhaseSettings,
@@ -13,13 +15,13 @@ import {
   runLoad,
 } from "../load/load-run.js";
 import { formatTimelineLine } from "../load/timeline.js";
-import { defaultShape, type ResolvedShape } from "../model/tree-shape.js";
+import { projectRoot } from "../runtime/entry.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
 import { checkK6Options, runK6Load } from "./k6-engine.js";
 import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "./metrics-scrape.js";
 import { writeReports } from "./report-writer.js";
-import { type Launcher, projectRoot, startServerProcess } from "./server-process.js";
-import type { CellSummary, ExperimentSummary, Format, Strategy } from "./summary.js";
+import { type Launcher, startServerProcess } from "./server-process.js";
+import type { CellSummary, ExperimentSummary } from "./summary.js";
 
 export interface ExperimentOptions {
   /** Formats of the heavy request. Default all five (quick: connect-proto, connect-json). */
@@ -69,9 +71,9 @@ export const quickPreset = {
 /** The experiment's defaults (the full matrix). */
 export function defaultExperimentOptions(): ExperimentOptions {
   return {
-    formats: ["connect-proto", "connect-json", "grpc", "grpc-web", "rest-json"],
+    formats: [...formats],
     workers: [1, 2],
-    strategies: ["inline", "offload", "stream"],
+    strategies: [...strategies],
     repeats: 3,
     quick: false,
     engine: "embedded",

@@ -18,12 +18,17 @@ export function localGet(
   url: string,
   timeoutMs: number,
   maxBytes = 8 * 1024 * 1024,
+  headers: Record<string, string> = {},
 ): Promise<LocalGetResponse> {
   checkLocalTarget(url);
   return new Promise((resolve, reject) => {
     const req = get(
       url,
-      { agent: false, headers: { connection: "close" }, signal: AbortSignal.timeout(timeoutMs) },
+      {
+        agent: false,
+        headers: { ...headers, connection: "close" },
+        signal: AbortSignal.timeout(timeoutMs),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

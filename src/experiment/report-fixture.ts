@@ -1,11 +1,5 @@
-import type {
-  CellSummary,
-  ExperimentSummary,
-  Format,
-  Stat,
-  Strategy,
-  TimelinePoint,
-} from "./summary.js";
+import type { Format, Strategy } from "../contract/wire.js";
+import type { CellSummary, ExperimentSummary, Stat, TimelinePoint } from "./summary.js";
 
 /**
  * A deterministic, plausible ExperimentSummary for tests and for previewing

@@ -4,15 +4,15 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { Strategy } from "../contract/wire.js";
+import { entryBeside, nodeArgsFor, projectRoot } from "../runtime/entry.js";
 import { localGet } from "./local-get.js";
-import type { Strategy } from "./summary.js";
 
 /** How the server under test is started. */
 export type Launcher = "cluster" | "pm2";
 
 export interface ServerProcessOptions {
-  /** `cluster`: `src/server/main.ts --workers N`; `pm2`: `pm2 start ecosystem.config.js` with its own PM2_HOME. */
+  /** `cluster`: the server's `main --workers N`; `pm2`: `pm2 start ecosystem.config.js` with its own PM2_HOME. */
   launcher: Launcher;
   /** Worker processes. */
   workers: number;
@@ -31,10 +31,10 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** The project root (this file is src/experiment/server-process.ts). */
-export const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+export { projectRoot };
 
-const tsxLoader = import.meta.resolve("tsx");
+/** The server's entry, compiled or source like this module. */
+const serverEntry = entryBeside(import.meta.url, "../server/main");
 const shutdownGraceMs = 15_000;
 
 /** Children still running, killed if this process exits without stopping them. */
@@ -67,9 +67,7 @@ function startCluster(options: ServerProcessOptions, port: number): Started {
   const child = spawn(
     process.execPath,
     [
-      "--import",
-      tsxLoader,
-      "src/server/main.ts",
+      ...nodeArgsFor(serverEntry),
       "--host",
       "127.0.0.1",
       "--port",

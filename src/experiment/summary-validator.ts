@@ -1,5 +1,6 @@
 import { stat as fileStat, readFile } from "node:fs/promises";
-import type { ExperimentSummary, Format, Strategy } from "./summary.js";
+import { formats, strategies } from "../contract/wire.js";
+import type { ExperimentSummary } from "./summary.js";
 
 /** Thrown by {@link validateSummary}; `path` names the first bad field, e.g. `cells[2].probe.retention`. */
 export class SummaryValidationError extends Error {
@@ -24,15 +25,6 @@ export const summaryLimits = {
   /** bytes of a summary.json that {@link readSummary} will read */
   maxFileBytes: 256 * 1024 * 1024,
 } as const;
-
-export const formats: readonly Format[] = [
-  "connect-proto",
-  "connect-json",
-  "grpc",
-  "grpc-web",
-  "rest-json",
-];
-export const strategies: readonly Strategy[] = ["inline", "offload", "stream"];
 
 /**
  * Checks that `value` (for example the parsed contents of summary.json) is an

@@ -4,8 +4,8 @@
  * to disk as `summary.json`; docs/summary-schema.md documents every field.
  */
 
-export type Format = "connect-proto" | "connect-json" | "grpc" | "grpc-web" | "rest-json";
-export type Strategy = "inline" | "offload" | "stream";
+import type { Format, Strategy } from "../contract/wire.js";
+
 /** median with the min and max over a cell's repeats */
 export interface Stat {
   median: number;

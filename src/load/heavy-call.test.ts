@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Format, Strategy } from "../experiment/summary.js";
+import type { Format, Strategy } from "../contract/wire.js";
 import { type RunningServer, startServer } from "../server/server.js";
 import { defaultServerConfig } from "../server/server-config.js";
 import { buildHeavyRequest, createHeavyCaller } from "./heavy-call.js";

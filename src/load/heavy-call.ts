@@ -9,11 +9,11 @@ import {
   heavyHttpCall,
   strategyHeader,
   utf8,
-} from "../../loadtest/lib/scenario.js";
-import type { Format, Strategy } from "../experiment/summary.js";
+} from "../contract/scenario.js";
+import type { ResolvedShape } from "../contract/shape.js";
+import type { Format, Strategy } from "../contract/wire.js";
 import { ListClientsResponseSchema, StreamClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
 import { goCodeName } from "../ghz/report-builder.js";
-import type { ResolvedShape } from "../model/tree-shape.js";
 import { connectEndStreamFlag, EnvelopeScanner, grpcWebTrailerFlag } from "./envelope-scanner.js";
 import { openRawConnection, type RawConnection, type RawRequest } from "./raw-client.js";
 import { workerHeader } from "./transports.js";
@@ -130,7 +130,7 @@ function isEnveloped(format: Format, strategy: Strategy): boolean {
 
 /**
  * The raw request for a format and strategy. Every format but gRPC is the
- * one `loadtest/lib/scenario.ts` defines for the k6 scripts too, so both
+ * one `src/contract/scenario.ts` defines for the k6 scripts too, so both
  * engines send the same bytes; gRPC (which k6 sends with k6/net/grpc) is the
  * same enveloped message with gRPC's headers.
  */

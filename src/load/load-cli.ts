@@ -1,13 +1,6 @@
 import { Command, Option } from "commander";
-import type { Format, Strategy } from "../experiment/summary.js";
-import {
-  addLoadFlags,
-  allFormats,
-  allStrategies,
-  intOption,
-  type LoadFlags,
-  settingsFromFlags,
-} from "./load-flags.js";
+import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
+import { addLoadFlags, intOption, type LoadFlags, settingsFromFlags } from "./load-flags.js";
 import { type LoadResult, type Phase, runLoad } from "./load-run.js";
 import { checkLocalTarget } from "./local-target.js";
 import { createProgressDisplay } from "./progress-display.js";
@@ -48,12 +41,12 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
     )
     .addOption(
       new Option("--format <format>", "heavy request format")
-        .choices(allFormats)
+        .choices(formats)
         .default("connect-proto"),
     )
     .addOption(
       new Option("--strategy <strategy>", "server strategy to ask for")
-        .choices(allStrategies)
+        .choices(strategies)
         .default("inline"),
     )
     .addOption(

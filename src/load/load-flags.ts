@@ -1,6 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { Format, Strategy } from "../experiment/summary.js";
-import { defaultShape, maxFilledStrings, type ResolvedShape } from "../model/tree-shape.js";
+import { defaultShape, maxFilledStrings, type ResolvedShape } from "../contract/shape.js";
 import {
   defaultHeavySettings,
   defaultPhaseSettings,
@@ -9,15 +8,6 @@ import {
   type PhaseSettings,
   type ProbeSettings,
 } from "./load-run.js";
-
-export const allFormats: readonly Format[] = [
-  "connect-proto",
-  "connect-json",
-  "grpc",
-  "grpc-web",
-  "rest-json",
-];
-export const allStrategies: readonly Strategy[] = ["inline", "offload", "stream"];
 
 /** The flags {@link addLoadFlags} defines, as commander parses them. */
 export interface LoadFlags {

@@ -1,13 +1,14 @@
 import type { Worker } from "node:worker_threads";
-import type { Format, Strategy, TimelinePoint } from "../experiment/summary.js";
-import type { ResolvedShape } from "../model/tree-shape.js";
+import type { ResolvedShape } from "../contract/shape.js";
+import type { Format, Strategy } from "../contract/wire.js";
+import type { TimelinePoint } from "../experiment/summary.js";
+import { entryBeside, startWorker } from "../runtime/entry.js";
 import { LatencyHistogram } from "./latency-histogram.js";
 import type { FromThread, ThreadConfig, ToThread } from "./load-thread.js";
 import { checkLocalTarget } from "./local-target.js";
 import type { ProbeTarget } from "./probe-call.js";
 import { SecondBuckets } from "./timeline.js";
 import { receiveWindowBytes } from "./transports.js";
-import { startTsWorker } from "./ts-worker.js";
 import { WorkerTally } from "./worker-tally.js";
 
 /** The three phases of a run: probe alone, probe with heavy load, probe alone again. */
@@ -363,6 +364,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }
 }
 
+/** The engine's thread entry, compiled or source like this module. */
+const loadThreadEntry = entryBeside(import.meta.url, "./load-thread");
+
 /** One worker thread of the engine, with promises for its lifecycle. */
 class LoadThread {
   readonly ready: Promise<void>;
@@ -370,7 +374,7 @@ class LoadThread {
   private readonly worker: Worker;
 
   constructor(config: ThreadConfig, onRecords: (m: FromThread & { type: "records" }) => void) {
-    this.worker = startTsWorker(new URL("./load-thread.ts", import.meta.url), config);
+    this.worker = startWorker(loadThreadEntry, { workerData: config });
     let markReady: () => void = () => {};
     let failReady: (e: Error) => void = () => {};
     this.ready = new Promise<void>((resolve, reject) => {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create, toBinary } from "@bufbuild/protobuf";
+import type { ResolvedShape } from "../contract/shape.js";
 import { ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
 import { buildClients } from "./client-factory.js";
-import type { ResolvedShape } from "./tree-shape.js";
 
 const shape: ResolvedShape = { count: 50, accountsPerClient: 2, filledStrings: 3 };
 

@@ -1,4 +1,5 @@
 import { create, type DescMessage } from "@bufbuild/protobuf";
+import type { ResolvedShape } from "../contract/shape.js";
 import {
   type Address,
   AddressSchema,
@@ -7,7 +8,6 @@ import {
   type Client,
   ClientSchema,
 } from "../gen/bank/v1/bank_pb.js";
-import type { ResolvedShape } from "./tree-shape.js";
 
 /**
  * Builds clients `[start, end)` of the tree a shape describes. The output is

@@ -2,16 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { defaultShape, defaultShapeLimits, type ShapeLimits } from "../contract/shape.js";
 import { ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
 import { buildClients } from "./client-factory.js";
-import {
-  defaultShape,
-  defaultShapeLimits,
-  estimateJsonBytes,
-  resolvePageSize,
-  resolveShape,
-  type ShapeLimits,
-} from "./tree-shape.js";
+import { estimateJsonBytes, resolvePageSize, resolveShape } from "./tree-shape.js";
 
 const limits: ShapeLimits = {
   maxCount: 1_000,

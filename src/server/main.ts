@@ -1,12 +1,13 @@
 import cluster from "node:cluster";
 import { CommanderError } from "commander";
-import { runClusterPrimary } from "../cluster/cluster-primary.js";
-import { startServer } from "./server.js";
 import { parseServerArgs } from "./server-cli.js";
 
 async function main(): Promise<void> {
   const config = parseServerArgs(process.argv.slice(2));
+  // Each role loads only its own code: a primary that only forks would
+  // otherwise spend its start loading the whole server before the workers do.
   if (config.workers > 1 && cluster.isPrimary) {
+    const { runClusterPrimary } = await import("../cluster/cluster-primary.js");
     process.exit(
       await runClusterPrimary({
         workers: config.workers,
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
       }),
     );
   }
+  const { startServer } = await import("./server.js");
   const server = await startServer(config);
   console.log(`loopstall serving on ${server.url} (pid ${process.pid})`);
   // PM2's `wait_ready` waits for this before it stops the old worker on reload.

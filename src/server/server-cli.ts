@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseWorkerCount } from "../cluster/worker-count.js";
-import { defaultPoolSize } from "../strategy/encode-pool.js";
-import { type Strategy, strategies } from "../strategy/strategy.js";
+import { type Strategy, strategies } from "../contract/wire.js";
+import { defaultPoolSize } from "../strategy/pool-options.js";
 import { defaultServerConfig, type ServerConfig } from "./server-config.js";
 
 /**

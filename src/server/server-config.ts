@@ -1,6 +1,6 @@
-import { defaultShapeLimits, type ShapeLimits } from "../model/tree-shape.js";
-import { defaultEncodePoolOptions } from "../strategy/encode-pool.js";
-import type { Strategy } from "../strategy/strategy.js";
+import { defaultShapeLimits, type ShapeLimits } from "../contract/shape.js";
+import type { Strategy } from "../contract/wire.js";
+import { defaultEncodePoolOptions } from "../strategy/pool-options.js";
 
 /** Everything a server process is started with. */
 export interface ServerConfig {

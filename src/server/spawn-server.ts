@@ -1,23 +1,21 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { entryBeside, nodeArgsFor, projectRoot } from "../runtime/entry.js";
 
-const root = new URL("../../", import.meta.url);
+/** The server's entry, compiled or source like this module. */
+const serverEntry = entryBeside(import.meta.url, "./main");
 
 /**
- * For tests: starts `src/server/main.ts` in its own process, as `npm start`
+ * For tests: starts the server's `main` in its own process, as `npm start`
  * would, on a free port, and resolves once it is serving.
  */
 export async function startProcess(
   args: string[] = [],
 ): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "src/server/main.ts", "--port", "0", ...args],
-    {
-      cwd: root,
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const child = spawn(process.execPath, [...nodeArgsFor(serverEntry), "--port", "0", ...args], {
+    cwd: projectRoot,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   for await (const line of lines) {
     const match = /serving on (http:\/\/\S+)/.exec(line);

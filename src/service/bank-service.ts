@@ -1,6 +1,8 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import type { ResolvedShape, ShapeLimits } from "../contract/shape.js";
+import { type Strategy, strategyHeader } from "../contract/wire.js";
 import {
   type BankService,
   type ListClientsResponse,
@@ -8,16 +10,11 @@ import {
   StreamClientsResponseSchema,
 } from "../gen/bank/v1/bank_pb.js";
 import { buildClients } from "../model/client-factory.js";
-import {
-  type ResolvedShape,
-  resolvePageSize,
-  resolveShape,
-  type ShapeLimits,
-} from "../model/tree-shape.js";
+import { resolvePageSize, resolveShape } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { preEncodedListClientsResponse } from "../strategy/pre-encoded-binary.js";
 import { canStorePreEncodedJson, storePreEncodedJson } from "../strategy/pre-encoded-json.js";
-import { requestStrategy, type Strategy, strategyHeader } from "../strategy/strategy.js";
+import { requestStrategy } from "../strategy/strategy.js";
 import { checkDeadline } from "./deadline.js";
 
 export interface BankServiceOptions {

@@ -1,8 +1,8 @@
 import { create, toBinary, toJson } from "@bufbuild/protobuf";
 import { move } from "piscina";
+import type { ResolvedShape } from "../contract/shape.js";
 import { ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
 import { buildClients } from "../model/client-factory.js";
-import type { ResolvedShape } from "../model/tree-shape.js";
 
 /** The wire format a worker encodes a `ListClientsResponse` to. */
 export type EncodeFormat = "binary" | "json";

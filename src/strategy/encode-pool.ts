@@ -1,42 +1,12 @@
-import { extname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Piscina } from "piscina";
-import { availableCores } from "../cluster/worker-count.js";
-import type { ResolvedShape } from "../model/tree-shape.js";
+import type { ResolvedShape } from "../contract/shape.js";
+import { entryBeside } from "../runtime/entry.js";
 import type { EncodeFormat, EncodeTask } from "./clients-worker.js";
+import { defaultEncodePoolOptions, type EncodePoolOptions } from "./pool-options.js";
 
-/** Bounds of the offload pool. */
-export interface EncodePoolOptions {
-  /**
-   * Worker threads. Default: the available cores less one per worker
-   * process, at least 1, so each event loop keeps a core (`--pool-size`).
-   */
-  size: number;
-  /**
-   * Tasks that may wait for a free thread. A task beyond `size + maxQueue`
-   * in flight is refused with `resource_exhausted` instead of growing
-   * memory. Default 16 (`--pool-max-queue`).
-   */
-  maxQueue: number;
-}
-
-export const defaultEncodePoolOptions: EncodePoolOptions = {
-  size: defaultPoolSize(1),
-  maxQueue: 16,
-};
-
-/** The default pool size when `workers` processes share the machine's cores. */
-export function defaultPoolSize(workers: number): number {
-  return Math.max(1, Math.floor(availableCores() / workers) - 1);
-}
-
-// The worker is a sibling module with this module's extension: .ts under tsx,
-// .js once compiled.
-const workerUrl = new URL(
-  `./clients-worker${extname(fileURLToPath(import.meta.url))}`,
-  import.meta.url,
-);
+/** The pool's thread entry, compiled or source like this module. */
+const workerUrl = entryBeside(import.meta.url, "./clients-worker");
 
 /**
  * A bounded worker_threads pool that builds and encodes whole

@@ -1,9 +1,9 @@
 import { once } from "node:events";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { toJson } from "@bufbuild/protobuf";
+import type { ResolvedShape } from "../contract/shape.js";
 import { ClientSchema } from "../gen/bank/v1/bank_pb.js";
 import { buildClients } from "../model/client-factory.js";
-import type { ResolvedShape } from "../model/tree-shape.js";
 import type { AnyResponse } from "../server/node-types.js";
 
 /** Options of {@link writeClientsStream}. */

@@ -8,6 +8,7 @@ import {
   createGrpcWebTransport,
   Http2SessionManager,
 } from "@connectrpc/connect-node";
+import { type Strategy, strategyHeader } from "../contract/wire.js";
 import {
   BankService,
   ListClientsRequestSchema,
@@ -15,7 +16,6 @@ import {
 } from "../gen/bank/v1/bank_pb.js";
 import { type RunningServer, startServer } from "../server/server.js";
 import { defaultServerConfig, type ServerConfig } from "../server/server-config.js";
-import { type Strategy, strategyHeader } from "./strategy.js";
 
 const shape = { count: 400, accountsPerClient: 2, filledStrings: 15 };
 const heavyShape = { count: 40_000 };

@@ -1,19 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-
-/**
- * How a heavy response is produced:
- * - `inline`: built and serialized on the event loop (Connect's default).
- * - `offload`: built and encoded in a worker thread; the event loop only
- *   copies the finished bytes.
- * - `stream`: built and written page by page, yielding to the event loop
- *   between pages.
- */
-export const strategies = ["inline", "offload", "stream"] as const;
-
-export type Strategy = (typeof strategies)[number];
-
-/** The request header that picks the strategy of one request. */
-export const strategyHeader = "loopstall-strategy";
+import { type Strategy, strategies, strategyHeader } from "../contract/wire.js";
 
 /**
  * Parses a strategy name. Throws `invalid_argument` naming the allowed

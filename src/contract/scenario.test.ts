@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { create, toBinary } from "@bufbuild/protobuf";
-import {
-  ListClientsRequestSchema,
-  StreamClientsRequestSchema,
-} from "../../src/gen/bank/v1/bank_pb.ts";
-import { buildHeavyRequest } from "../../src/load/heavy-call.ts";
+import { ListClientsRequestSchema, StreamClientsRequestSchema } from "../gen/bank/v1/bank_pb.js";
+import { buildHeavyRequest } from "../load/heavy-call.js";
 import {
   defaultShape,
   encodeHeavyRequest,
@@ -18,7 +15,7 @@ import {
   shapeFromEnv,
   strategies,
   utf8,
-} from "./scenario.ts";
+} from "./scenario.js";
 
 const shapes: Shape[] = [
   defaultShape,

@@ -2,54 +2,29 @@
  * The probe and heavy calls, defined once: formats, paths, content types,
  * request bodies and the default tree shape. The k6 scripts in loadtest/,
  * ghz config generation and the embedded engine can all import this module,
- * so it is plain TypeScript with no imports and no Node or k6 APIs.
+ * so it is plain TypeScript that imports only the rest of src/contract, with
+ * no Node or k6 APIs.
  *
  * The wire details match src/load/heavy-call.ts and the bank.v1 proto.
  */
 
-/** Wire formats of the heavy call (same names as src/experiment/summary.ts). */
-export type Format = "connect-proto" | "connect-json" | "grpc" | "grpc-web" | "rest-json";
+import { defaultShape, type ResolvedShape } from "./shape.ts";
+import {
+  type Format,
+  formats,
+  grpcMethods,
+  restPaths,
+  type Strategy,
+  serviceName,
+  strategies,
+  strategyHeader,
+} from "./wire.ts";
 
-export const formats: readonly Format[] = [
-  "connect-proto",
-  "connect-json",
-  "grpc",
-  "grpc-web",
-  "rest-json",
-];
-
-/** Server-side serialization strategies, picked per request by `strategyHeader`. */
-export type Strategy = "inline" | "offload" | "stream";
-
-export const strategies: readonly Strategy[] = ["inline", "offload", "stream"];
-
-/** The request header that picks the server's serialization strategy. */
-export const strategyHeader = "loopstall-strategy";
+export type { Format, Strategy };
+export { defaultShape, formats, grpcMethods, restPaths, serviceName, strategies, strategyHeader };
 
 /** The knobs of the heavy response (bank.v1.TreeShape), all resolved. */
-export interface Shape {
-  count: number;
-  accountsPerClient: number;
-  filledStrings: number;
-}
-
-/** The seed's heavy response: 40,000 clients, one account each, 3 strings filled. */
-export const defaultShape: Shape = { count: 40_000, accountsPerClient: 1, filledStrings: 3 };
-
-export const serviceName = "bank.v1.BankService";
-
-/** The gRPC method names (`k6/net/grpc` and ghz `--call` form). */
-export const grpcMethods = {
-  probe: `${serviceName}/Live`,
-  heavy: `${serviceName}/ListClients`,
-  heavyStream: `${serviceName}/StreamClients`,
-} as const;
-
-/** The REST routes (HTTP/1.1, JSON). */
-export const restPaths = {
-  probe: "/.well-known/live",
-  heavy: "/v1/clients",
-} as const;
+export type Shape = ResolvedShape;
 
 /** An HTTP request, ready for k6/http or fetch. */
 export interface HttpCall {
