@@ -11,7 +11,9 @@
  * those calls go over HTTP/1.1 (connect-proto, connect-json, grpc-web,
  * rest-json). Each k6 VU has its own connection.
  *
- * Start the server first, from the repository root:
+ * Needs k6 v0.57 or later (TypeScript without flags; see
+ * src/contract/run-limits.ts, minK6Version). Start the server first, from the
+ * repository root:
  *   npm start                                  # 127.0.0.1:8080
  * Then:
  *   k6 run loadtest/concurrency.ts                            # connect-proto
@@ -21,8 +23,11 @@
  * GRPC_ADDR (127.0.0.1:8080), FORMAT, STRATEGY (inline|offload|stream),
  * COUNT / ACCOUNTS_PER_CLIENT / FILLED_STRINGS (the tree shape), PROBE_VUS
  * (8), HEAVY_VUS (1), BASELINE_SECONDS (5), HEAVY_SECONDS (10),
- * COOLDOWN_SECONDS (5), TIMEOUT (60s per call), PROBE_TIMEOUT (per probe
- * call; default TIMEOUT), PROTO_DIR (../proto, relative to this script),
+ * COOLDOWN_SECONDS (5; the phases within src/contract/run-limits.ts's phaseLimits,
+ * the CLI's), TIMEOUT (60s per call), PROBE_TIMEOUT (per probe call;
+ * default TIMEOUT), PROTO_DIR (the folder holding bank/v1/bank.proto;
+ * absolute, or relative to the directory k6 runs in; default the
+ * repository's proto/),
  * TIMELINE_OUT (file the timeline is also written to; default
  * k6-timeline-<format>-<strategy>.txt), RESULT_OUT (if set, a JSON result
  * for the experiment's k6 engine is written there: the timeline, probe
@@ -31,11 +36,20 @@
  *
  * Why counters per second: see lib/timeline.ts (handleSummary only sees
  * aggregated metrics, so each second gets its own Counter).
+ *
+ * By design: when the heavy phase ends, heavy calls still in flight are
+ * cut at once (gracefulStop 0, src/contract/run-limits.ts) and counted as
+ * `cancelled` (lib/cell-result.ts), as the embedded engine cancels them.
+ * gRPC-Web calls and Connect streams are read whole (as binary, never
+ * decoded) so the status in their trailer or end-of-stream frame counts
+ * (lib/late-status.ts); every other heavy body is discarded, and gRPC
+ * responses are discarded by k6 (`discardResponseMessage`).
  */
 import { check } from "k6";
 import http from "k6/http";
 import { Counter, Trend } from "k6/metrics";
 import grpc from "k6/net/grpc";
+import { k6GracefulStopSeconds, k6VuLimits } from "../src/contract/run-limits.ts";
 import {
   type GrpcCall,
   type HttpCall,
@@ -49,6 +63,7 @@ import {
 } from "../src/contract/scenario.ts";
 import {
   buildCellResult,
+  heavyOutcome,
   type Phase,
   phaseAt,
   phaseNames,
@@ -57,7 +72,9 @@ import {
   resultMetrics,
   resultTrendStats,
 } from "./lib/cell-result.ts";
-import { envNumber, type K6SummaryData } from "./lib/k6-summary.ts";
+import { envNumber, type K6SummaryData, phasesFromEnv } from "./lib/k6-summary.ts";
+import { hasLateStatus, lateStatus } from "./lib/late-status.ts";
+import { resolveFromWorkingDir } from "./lib/paths.ts";
 import {
   formatTimeline,
   secondIndex,
@@ -75,20 +92,25 @@ const GRPC_ADDR = __ENV.GRPC_ADDR || "127.0.0.1:8080";
 const FORMAT = parseFormat(__ENV.FORMAT || "connect-proto");
 const STRATEGY = parseStrategy(__ENV.STRATEGY || "inline");
 const SHAPE = shapeFromEnv(__ENV);
-const PROBE_VUS = envNumber(__ENV, "PROBE_VUS", 8, 1_000);
-const HEAVY_VUS = envNumber(__ENV, "HEAVY_VUS", 1, 100);
-const BASELINE_SECONDS = envNumber(__ENV, "BASELINE_SECONDS", 5, 600);
-const HEAVY_SECONDS = envNumber(__ENV, "HEAVY_SECONDS", 10, 1_800);
-const COOLDOWN_SECONDS = envNumber(__ENV, "COOLDOWN_SECONDS", 5, 600);
+const PROBE_VUS = envNumber(__ENV, "PROBE_VUS", 8, k6VuLimits.probe, 1);
+const HEAVY_VUS = envNumber(__ENV, "HEAVY_VUS", 1, k6VuLimits.heavy, 1);
+// The CLI's limits too (src/contract/run-limits.ts), so --engine k6 never passes a
+// phase this script refuses.
+const PHASES = phasesFromEnv(__ENV);
+const BASELINE_SECONDS = PHASES.baselineS;
+const HEAVY_SECONDS = PHASES.heavyS;
+const COOLDOWN_SECONDS = PHASES.recoveryS;
 const TIMEOUT = __ENV.TIMEOUT || "60s";
 const PROBE_TIMEOUT = __ENV.PROBE_TIMEOUT || TIMEOUT;
 const RESULT_OUT = __ENV.RESULT_OUT || "";
 const TIMELINE_OUT = __ENV.TIMELINE_OUT || `k6-timeline-${FORMAT}-${STRATEGY}.txt`;
 
 const RUN_SECONDS = BASELINE_SECONDS + HEAVY_SECONDS + COOLDOWN_SECONDS;
-/** Heavy calls still running at the end get up to this long to finish. */
-const GRACEFUL_STOP_SECONDS = 60;
+/** 0: heavy calls still running when their phase ends are cut then (src/contract/run-limits.ts). */
+const GRACEFUL_STOP_SECONDS = k6GracefulStopSeconds;
 const SECONDS = timelineSeconds(RUN_SECONDS + GRACEFUL_STOP_SECONDS);
+/** Heavy HTTP calls whose status comes at the end of the body (lib/late-status.ts). */
+const LATE_STATUS = FORMAT !== "grpc" && hasLateStatus(FORMAT, STRATEGY);
 
 // Init context: k6 only allows metrics to be created here, so one Counter
 // per planned second and kind.
@@ -110,15 +132,23 @@ for (const phase of phaseNames) {
   probeOk[phase] = new Counter(probeOkMetric(phase));
 }
 const heavyOk = new Counter(resultMetrics.heavyOk);
+const heavyStarted = new Counter(resultMetrics.heavyStarted);
+const heavyCancelled = new Counter(resultMetrics.heavyCancelled);
 const heavyBytes = new Counter(resultMetrics.heavyBytes);
 
 // gRPC: each VU loads the proto in the init context and connects once.
+// k6 resolves a relative import path against this script's folder, so the
+// default is relative to it and PROTO_DIR is made absolute (lib/paths.ts).
 const client = FORMAT === "grpc" ? new grpc.Client() : undefined;
-client?.load([__ENV.PROTO_DIR || "../proto"], "bank/v1/bank.proto");
+client?.load(
+  [__ENV.PROTO_DIR ? resolveFromWorkingDir(__ENV.PROTO_DIR, "PROTO_DIR", __ENV.PWD) : "../proto"],
+  "bank/v1/bank.proto",
+);
 let connected = false;
 
 export const options = {
-  // Heavy responses are megabytes; the script only needs status codes.
+  // Heavy responses are megabytes; the script only needs status codes (the
+  // late-status calls ask for their body per request).
   discardResponseBodies: true,
   scenarios: {
     // The probe runs for the whole run: baseline, heavy phase, cooldown.
@@ -127,8 +157,10 @@ export const options = {
       exec: "probe",
       vus: PROBE_VUS,
       duration: `${RUN_SECONDS}s`,
+      gracefulStop: `${GRACEFUL_STOP_SECONDS}s`,
     },
-    // The heavy load starts after the baseline and stops before the cooldown.
+    // The heavy load starts after the baseline and stops before the cooldown;
+    // calls in flight then are cut (gracefulStop 0) and count as cancelled.
     heavy: {
       executor: "constant-vus",
       exec: "heavy",
@@ -174,14 +206,23 @@ export function heavy(data: SetupData): void {
 
 function run(kind: TimelineKind, data: SetupData, call: GrpcCall | HttpCall): void {
   const startedMs = Date.now();
+  if (kind === "heavy") {
+    heavyStarted.add(1);
+  }
   const done = (ok: boolean, bytes?: number) => {
     const now = Date.now();
-    check(ok, { [`${kind} ok`]: (v) => v }, { kind });
     if (kind === "probe") {
       probeDuration[phaseAt(data.startMs, startedMs, BASELINE_SECONDS, HEAVY_SECONDS)].add(
         now - startedMs,
       );
+    } else if (
+      heavyOutcome(ok, data.startMs, now, BASELINE_SECONDS, HEAVY_SECONDS) === "cancelled"
+    ) {
+      // Cut by the end of the heavy phase: neither a check nor an error.
+      heavyCancelled.add(1);
+      return;
     }
+    check(ok, { [`${kind} ok`]: (v) => v }, { kind });
     if (!ok) {
       failed[kind].add(1);
       return;
@@ -202,11 +243,19 @@ function run(kind: TimelineKind, data: SetupData, call: GrpcCall | HttpCall): vo
   if ("stream" in call) {
     grpcCall(call, done);
   } else {
+    const late = kind === "heavy" && LATE_STATUS;
     const res = http.request(call.method, BASE_URL + call.path, bodyOf(call), {
       headers: call.headers,
       timeout: kind === "probe" ? PROBE_TIMEOUT : TIMEOUT,
       tags: { kind },
+      // The body is needed for its last frame; binary, so k6 never decodes it.
+      ...(late && { responseType: "binary" as const }),
     });
+    if (late && FORMAT !== "rest-json") {
+      const body = res.body instanceof ArrayBuffer ? new Uint8Array(res.body) : null;
+      done(lateStatus(FORMAT, res.status, res.headers, body).ok, body?.byteLength);
+      return;
+    }
     // Errors before the body arrive as a grpc-status header (trailers-only).
     const grpcStatus = res.headers["Grpc-Status"];
     // Bodies are discarded; the size comes from Content-Length when sent.
@@ -230,6 +279,9 @@ function grpcCall(call: GrpcCall, done: (ok: boolean) => void): void {
   const params = {
     metadata: call.metadata,
     timeout: call.method === probeGrpcCall.method ? PROBE_TIMEOUT : TIMEOUT,
+    // Only the status counts: k6 would otherwise turn every 40,000-client
+    // response into a JS object, on the server's cores (k6 >= v0.54).
+    discardResponseMessage: true,
   };
   if (!call.stream) {
     const res = client.invoke(call.method, call.message, params);

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { k6GracefulStopSeconds } from "../../src/contract/run-limits.ts";
 import {
   buildCellResult,
   type CellResultSettings,
+  heavyOutcome,
   phaseAt,
   probeDurationMetric,
   probeOkMetric,
@@ -10,7 +12,7 @@ import {
   resultTrendStats,
 } from "./cell-result.ts";
 import type { K6SummaryData, SummaryMetric } from "./k6-summary.ts";
-import { timelineMetricName } from "./timeline.ts";
+import { maxTimelineSeconds, timelineMetricName } from "./timeline.ts";
 
 const start = 1_643_620_388_400; // 0.4 s into epoch second 1643620388
 const settings: CellResultSettings = {
@@ -44,6 +46,20 @@ describe("phaseAt", () => {
       assert.equal(phaseAt(start, start + elapsed, 2, 4), phase);
     });
   }
+});
+
+describe("the heavy phase's end (gracefulStop)", () => {
+  it("is an explicit 0 s, so calls in flight are cut when the phase ends", () => {
+    assert.equal(k6GracefulStopSeconds, 0);
+    // The timeline has counters for the longest run the CLI allows.
+    assert.ok(maxTimelineSeconds >= 3 * 3_600 + k6GracefulStopSeconds);
+  });
+
+  it("counts a failure after the phase's end as cancelled, before it as an error", () => {
+    assert.equal(heavyOutcome(true, start, start + 7_000, 2, 4), "ok");
+    assert.equal(heavyOutcome(false, start, start + 5_999, 2, 4), "error");
+    assert.equal(heavyOutcome(false, start, start + 6_000, 2, 4), "cancelled");
+  });
 });
 
 describe("buildCellResult", () => {
@@ -101,6 +117,21 @@ describe("buildCellResult", () => {
       rps: 1,
       mbPerS: 8,
     });
+  });
+
+  it("counts heavy calls cut by the phase's end: failed after it, or never ended", () => {
+    const r = buildCellResult(
+      summaryData({
+        ...metrics,
+        // 4 ok + 1 error + 2 failed after the end + 3 that k6 stopped mid-call.
+        [resultMetrics.heavyStarted]: { values: { count: 10 } },
+        [resultMetrics.heavyCancelled]: { values: { count: 2 } },
+      }),
+      settings,
+    );
+    assert.equal(r.heavy.completed, 4);
+    assert.equal(r.heavy.errors, 1);
+    assert.equal(r.heavy.cancelled, 5);
   });
 
   it("falls back to the heavy scenario's data_received without Content-Length", () => {

@@ -11,11 +11,16 @@
  * the embedded engine), a successful call counts in the Counter of the
  * phase it completed in. Percentiles come from `summaryTrendStats`.
  *
+ * Heavy calls still running when the heavy phase ends are cut there: the
+ * scenario's gracefulStop is 0 (src/contract/run-limits.ts), as the embedded engine
+ * cancels them. A cut call may end in an error (counted by
+ * {@link heavyOutcome} as cancelled, not as an error) or, when k6 stops
+ * the iteration, not at all; `cancelled` counts both: the calls started
+ * (`heavy_started`) that ended neither ok nor in an error.
+ *
  * What k6 cannot give: the spread over server workers (a Counter per
  * `x-worker` pid would have to exist before the run, in the init context),
- * so `workerSpread` is `{}`; heavy calls still running when the heavy phase
- * ends are not cancelled but finish within the scenario's gracefulStop, so
- * `cancelled` is 0. Plain module, no k6 or Node APIs.
+ * so `workerSpread` is `{}`. Plain module, no k6 or Node APIs.
  */
 
 import type { K6SummaryData, SummaryMetric } from "./k6-summary.ts";
@@ -41,6 +46,10 @@ export const resultMetrics = {
   probeErrors: "probe_errors",
   heavyErrors: "heavy_errors",
   heavyOk: "heavy_ok",
+  /** Heavy calls started (added before each call). */
+  heavyStarted: "heavy_started",
+  /** Heavy calls that failed once the heavy phase had ended: cut by its end. */
+  heavyCancelled: "heavy_cancelled",
   /** Body bytes of successful heavy responses, from Content-Length where the server sends it. */
   heavyBytes: "heavy_bytes",
   /**
@@ -61,6 +70,25 @@ export function phaseAt(startMs: number, nowMs: number, baselineS: number, heavy
     return "baseline";
   }
   return elapsedMs < (baselineS + heavyS) * 1000 ? "heavy" : "recovery";
+}
+
+/**
+ * How a heavy call that ended at `nowMs` counts: a failure after the heavy
+ * phase's planned end is a call cut by that end (k6 interrupts it, the
+ * gracefulStop being 0), so `cancelled`, as the embedded engine counts its
+ * cancelled calls; any other failure is an error.
+ */
+export function heavyOutcome(
+  ok: boolean,
+  startMs: number,
+  nowMs: number,
+  baselineS: number,
+  heavyS: number,
+): "ok" | "error" | "cancelled" {
+  if (ok) {
+    return "ok";
+  }
+  return phaseAt(startMs, nowMs, baselineS, heavyS) === "recovery" ? "cancelled" : "error";
 }
 
 /** Probe numbers for one phase (LoadResult's PhaseStats). */
@@ -150,6 +178,13 @@ export function buildCellResult(
   };
 
   const heavyCompleted = count(resultMetrics.heavyOk);
+  const heavyErrors = count(resultMetrics.heavyErrors);
+  // Cut calls that failed, plus those k6 stopped before they ended at all.
+  const failedCut = count(resultMetrics.heavyCancelled);
+  const neverEnded = Math.max(
+    0,
+    count(resultMetrics.heavyStarted) - heavyCompleted - heavyErrors - failedCut,
+  );
   const contentBytes = count(resultMetrics.heavyBytes);
   const totalBytes = contentBytes > 0 ? contentBytes : count(resultMetrics.heavyDataReceived);
   const heavySeconds = Math.max(0.001, (heavyEnd - baselineEnd) / 1000);
@@ -174,8 +209,8 @@ export function buildCellResult(
     },
     heavy: {
       completed: heavyCompleted,
-      errors: count(resultMetrics.heavyErrors),
-      cancelled: 0,
+      errors: heavyErrors,
+      cancelled: failedCut + neverEnded,
       responseBytes: heavyCompleted > 0 ? Math.round(totalBytes / heavyCompleted) : 0,
       totalBytes: heavyCompleted > 0 ? totalBytes : 0,
       rps: heavyCompleted / heavySeconds,

@@ -30,6 +30,9 @@ describe("ghz config → k6", () => {
 
   const scenarios: Array<[string, object, object]> = [
     ["-n", {}, { executor: "shared-iterations", vus: 4, iterations: 100 }],
+    // k6 refuses shared-iterations with fewer iterations than VUs.
+    ["-n below -c", { total: 3 }, { executor: "shared-iterations", vus: 3, iterations: 3 }],
+    ["-n equal to -c", { total: 4 }, { executor: "shared-iterations", vus: 4, iterations: 4 }],
     ["-z", { duration: "7s" }, { executor: "constant-vus", vus: 4, duration: "7s" }],
     ["-n with -r", { rps: 50 }, { executor: "constant-arrival-rate", rate: 50, duration: "2s" }],
     [

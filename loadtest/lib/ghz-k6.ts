@@ -83,8 +83,10 @@ export interface K6Scenario {
 
 /**
  * ghz's load shape as one k6 scenario: `-n` → shared-iterations over `-c`
- * VUs; `-z` → constant-vus for that long; `-r` → constant-arrival-rate
- * (for `-n` with `-r`, for total/rps seconds).
+ * VUs (at most `-n` of them: k6 refuses a shared-iterations scenario with
+ * fewer iterations than VUs, and ghz's extra workers would have nothing to
+ * send anyway); `-z` → constant-vus for that long; `-r` →
+ * constant-arrival-rate (for `-n` with `-r`, for total/rps seconds).
  */
 export function ghzScenario(s: GhzSettings, exec: string): K6Scenario {
   const seconds = s.durationNs > 0 ? Math.ceil(s.durationNs / 1e9) : undefined;
@@ -105,7 +107,7 @@ export function ghzScenario(s: GhzSettings, exec: string): K6Scenario {
   return {
     executor: "shared-iterations",
     exec,
-    vus: s.concurrency,
+    vus: Math.max(1, Math.min(s.concurrency, s.total)),
     iterations: s.total,
     maxDuration: "1h",
   };

@@ -12,12 +12,16 @@
  * reads their `count` back. Plain module, no k6 or Node APIs.
  */
 
+import { k6GracefulStopSeconds, maxRunSeconds } from "../../src/contract/run-limits.ts";
 import type { SummaryMetric } from "./k6-summary.ts";
 
 export type TimelineKind = "probe" | "heavy";
 
-/** The most seconds a timeline covers (2 × 3,600 counters at most). */
-export const maxTimelineSeconds = 3_600;
+/**
+ * The most seconds a timeline covers: the longest run the phase limits
+ * allow, its graceful stop and the margin (2 counters per second).
+ */
+export const maxTimelineSeconds = maxRunSeconds + k6GracefulStopSeconds + 5;
 
 /** Counter metric name for one kind and second index. */
 export function timelineMetricName(kind: TimelineKind, index: number): string {

@@ -17,7 +17,7 @@ import {
 import { formatTimelineLine } from "../load/timeline.js";
 import { projectRoot } from "../runtime/entry.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
-import { checkK6Options, runK6Load } from "./k6-engine.js";
+import { checkK6Options, requireK6, runK6Load } from "./k6-engine.js";
 import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "./metrics-scrape.js";
 import { writeReports } from "./report-writer.js";
 import { type Launcher, startServerProcess } from "./server-process.js";
@@ -253,19 +253,4 @@ async function buildSummary(
     },
     cells,
   };
-}
-
-/** Throws a clear error unless `k6` is on PATH. */
-async function requireK6(): Promise<void> {
-  const { spawn } = await import("node:child_process");
-  const found = await new Promise<boolean>((resolve) => {
-    const child = spawn("k6", ["version"], { stdio: "ignore" });
-    child.once("error", () => resolve(false));
-    child.once("exit", (code) => resolve(code === 0));
-  });
-  if (!found) {
-    throw new Error(
-      "--engine k6: k6 is not on PATH; install k6, or use the default --engine embedded",
-    );
-  }
 }

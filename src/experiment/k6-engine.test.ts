@@ -1,9 +1,11 @@
 /**
  * The k6 engine with a FAKE k6 (k6 is AGPL and not installed here): a script
- * put first on PATH that checks its arguments, answers the real server's
- * `/.well-known/live`, logs the start line and writes RESULT_OUT with the
- * same builder concurrency.ts's handleSummary uses
- * (loadtest/lib/cell-result.ts), from a canned k6 summary `data`.
+ * put first on PATH that answers `k6 version` as k6 does, checks its `run`
+ * arguments (phases read with concurrency.ts's own reader, a GRPC_ADDR with
+ * a port), answers the real server's `/.well-known/live`, logs the start
+ * line and writes RESULT_OUT with the same builder concurrency.ts's
+ * handleSummary uses (loadtest/lib/cell-result.ts), from a canned k6
+ * summary `data`.
  */
 import assert from "node:assert/strict";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -16,15 +18,22 @@ import { createExperimentCommand } from "./experiment-cli.js";
 import { defaultExperimentOptions, runExperiment } from "./experiment-runner.js";
 import {
   checkK6Options,
+  checkK6Version,
   cpuTicksFromStat,
+  grpcAddress,
   k6RunArgs,
+  k6RunTimeoutMs,
   parseK6Result,
+  parseK6Version,
+  requireK6,
   runK6Load,
 } from "./k6-engine.js";
 import { projectRoot } from "./server-process.js";
 import { validateSummary } from "./summary-validator.js";
 
 const libUrl = (file: string) => pathToFileURL(join(projectRoot, "loadtest", "lib", file)).href;
+const contractUrl = (file: string) =>
+  pathToFileURL(join(projectRoot, "src", "contract", file)).href;
 
 /** k6's handleSummary `metrics` for the fake's run (counts as a 1/1/1 s run would give). */
 const cannedMetrics = {
@@ -41,6 +50,9 @@ const cannedMetrics = {
   probe_errors: { values: { count: 1 } },
   heavy_ok: { values: { count: 3 } },
   heavy_errors: { values: { count: 0 } },
+  // 3 ok, 1 failed after the heavy phase's end, 1 stopped by k6 mid-call.
+  heavy_started: { values: { count: 5 } },
+  heavy_cancelled: { values: { count: 1 } },
   heavy_bytes: { values: { count: 300_000 } },
 };
 
@@ -48,6 +60,8 @@ const cannedMetrics = {
 const fakeSource = (dir: string) => `
 import { readFileSync, writeFileSync } from "node:fs";
 import { buildCellResult } from ${JSON.stringify(libUrl("cell-result.ts"))};
+import { phasesFromEnv } from ${JSON.stringify(libUrl("k6-summary.ts"))};
+import { k6GracefulStopSeconds } from ${JSON.stringify(contractUrl("run-limits.ts"))};
 import { timelineSeconds } from ${JSON.stringify(libUrl("timeline.ts"))};
 
 const args = process.argv.slice(2);
@@ -56,7 +70,8 @@ const fail = (message) => {
   process.exit(2);
 };
 if (args[0] === "version") {
-  console.log("k6 v0.0.0 (fake)");
+  // What k6's cmd/version.go prints: "k6 v" + consts.FullVersion().
+  console.log("k6 v1.4.0 (commit/fake0000, go1.24.4, linux/amd64)");
   process.exit(0);
 }
 if (args[0] !== "run" || args[1] !== "--quiet") fail("expected run --quiet, got " + args.join(" "));
@@ -73,6 +88,14 @@ for (const name of ["BASE_URL", "FORMAT", "STRATEGY", "BASELINE_SECONDS", "HEAVY
   if (!env[name]) fail("missing -e " + name);
 }
 writeFileSync(${JSON.stringify(join(dir, "seen.json"))}, JSON.stringify({ args, env, cwd: process.cwd() }));
+// concurrency.ts reads its phases so; a refusal is k6's exit 107.
+try {
+  phasesFromEnv(env);
+} catch (error) {
+  process.stderr.write("ReferenceError: " + error.message + "\\n");
+  process.exit(107);
+}
+if (!/^(\\[[0-9a-f:]+\\]|[^:]+):\\d+$/.test(env.GRPC_ADDR ?? "")) fail("GRPC_ADDR without a port: " + env.GRPC_ADDR);
 const live = await fetch(env.BASE_URL + "/.well-known/live");
 if (!live.ok) fail("server not live: " + live.status);
 const startMs = Date.now();
@@ -90,7 +113,7 @@ const result = buildCellResult(data, {
   baselineS: Number(env.BASELINE_SECONDS),
   heavyS: Number(env.HEAVY_SECONDS),
   recoveryS: Number(env.COOLDOWN_SECONDS),
-  seconds: timelineSeconds(planned + 60),
+  seconds: timelineSeconds(planned + k6GracefulStopSeconds),
 });
 writeFileSync(env.RESULT_OUT, JSON.stringify(result));
 process.stdout.write("# " + env.FORMAT + " " + env.STRATEGY + ": <epoch> <probe> <heavy>\\n");
@@ -162,6 +185,68 @@ describe("k6 engine", () => {
     });
   });
 
+  it("always gives k6/net/grpc a host:port, the scheme's default port included", () => {
+    assert.equal(grpcAddress("http://127.0.0.1:9"), "127.0.0.1:9");
+    assert.equal(grpcAddress("http://127.0.0.1"), "127.0.0.1:80");
+    assert.equal(grpcAddress("http://localhost:80/"), "localhost:80");
+    assert.equal(grpcAddress("https://localhost"), "localhost:443");
+    assert.equal(grpcAddress("http://[::1]:8080"), "[::1]:8080");
+    assert.equal(grpcAddress("http://[::1]"), "[::1]:80");
+    const args = k6RunArgs(loadOptions({ baseUrl: "http://127.0.0.1" }), {
+      resultOut: "/tmp/r.json",
+      timelineOut: "/tmp/t.txt",
+    });
+    assert.ok(args.includes("GRPC_ADDR=127.0.0.1:80"), args.join(" "));
+  });
+
+  it("reads `k6 version` and refuses k6 older than v0.57.0", () => {
+    assert.deepEqual(parseK6Version("k6 v0.57.0 (go1.23.6, linux/amd64)\n"), {
+      major: 0,
+      minor: 57,
+      patch: 0,
+      rest: " (go1.23.6, linux/amd64)",
+    });
+    const v1 =
+      "k6 v1.0.0 (commit/41b4984b75, go1.24.2, linux/amd64)\nExtensions:\n  github.com/x/xk6-y v0.1.0, k6/x/y [js]\n";
+    assert.equal(checkK6Version(v1).major, 1);
+    assert.equal(checkK6Version("k6 v2.3.1 (go1.25.1, darwin/arm64)").minor, 3);
+    assert.equal(checkK6Version("k6 v0.57.0 (dev build, go1.23.6, linux/amd64)").minor, 57);
+    assert.throws(
+      () => checkK6Version("k6 v0.56.0 (go1.23.4, linux/amd64)"),
+      /k6 v0\.56\.0 is too old; .* need k6 v0\.57\.0 or later/,
+    );
+    assert.throws(() => checkK6Version("k6 v0.52.0 (go1.22.5, linux/amd64)"), /too old/);
+    assert.throws(
+      () => checkK6Version("k6 v0.57.0-rc1 (go1.23.6, linux/amd64)"),
+      /-rc1 is too old/,
+    );
+    assert.throws(() => checkK6Version("nope"), /cannot read the k6 version .*"nope"/);
+    assert.equal(parseK6Version("k6 0.57.0"), undefined);
+  });
+
+  it("runs `k6 version` before the matrix: refuses an old k6, names a failing one", async () => {
+    const dir = await tempDir();
+    const old = await writeK6(dir, 'echo "k6 v0.56.2 (go1.23.4, linux/amd64)"');
+    await assert.rejects(requireK6(old), /k6 v0\.56\.2 is too old/);
+    const broken = await writeK6(await tempDir(), 'echo "boom" >&2\nexit 3');
+    await assert.rejects(requireK6(broken), /`k6 version` exited with code 3: boom/);
+    const current = await writeK6(
+      await tempDir(),
+      'echo "k6 v1.4.0 (commit/abc, go1.24.4, linux/amd64)"',
+    );
+    assert.equal((await requireK6(current)).minor, 4);
+    // And through the experiment, with the old one first on PATH.
+    process.env.PATH = `${dir}${delimiter}${path}`;
+    try {
+      await assert.rejects(
+        runExperiment({ ...defaultExperimentOptions(), engine: "k6", outDir: dir }, { log() {} }),
+        /--engine k6: k6 v0\.56\.2 is too old/,
+      );
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it("reads utime + stime from /proc/<pid>/stat, spaces in the name included", () => {
     const stat = "4242 (k6 (x) y) S 1 4242 4242 0 -1 4194560 900 0 0 0 153 27 0 0 20 0 9 0 100";
     assert.equal(cpuTicksFromStat(stat), 180);
@@ -176,6 +261,59 @@ describe("k6 engine", () => {
     assert.throws(
       () => checkK6Options(loadOptions({ phases: { baselineS: 1.5, heavyS: 1, recoveryS: 1 } })),
       /whole-second phases/,
+    );
+    // The CLI's limits (3,600 s each) are concurrency.ts's: both come from run-limits.ts.
+    checkK6Options(loadOptions({ phases: { baselineS: 3_600, heavyS: 3_600, recoveryS: 3_600 } }));
+    checkK6Options(loadOptions({ phases: { baselineS: 0, heavyS: 1, recoveryS: 0 } }));
+    assert.throws(
+      () => checkK6Options(loadOptions({ phases: { baselineS: 3_601, heavyS: 1, recoveryS: 1 } })),
+      /baselineS 3601 is outside what loadtest\/concurrency\.ts accepts \(baseline 0–3600 s/,
+    );
+    assert.throws(
+      () => checkK6Options(loadOptions({ phases: { baselineS: 1, heavyS: 0, recoveryS: 1 } })),
+      /heavyS 0 is outside/,
+    );
+    assert.throws(
+      () => checkK6Options(loadOptions({ heavy: { ...defaultHeavySettings, concurrency: 101 } })),
+      /1 to 1000 probe VUs and 1 to 100 heavy VUs/,
+    );
+  });
+
+  it("shares the phase limits with the CLI and concurrency.ts's reader", async () => {
+    const limits = (await import(
+      contractUrl("run-limits.ts")
+    )) as typeof import("../contract/run-limits.js");
+    const summary = (await import(libUrl("k6-summary.ts"))) as {
+      phasesFromEnv(env: Record<string, string>): unknown;
+    };
+    const { phaseLimits } = limits;
+    // Every phase the CLI accepts, concurrency.ts reads; one past, both refuse.
+    const env = (b: number, h: number, r: number) => ({
+      BASELINE_SECONDS: String(b),
+      HEAVY_SECONDS: String(h),
+      COOLDOWN_SECONDS: String(r),
+    });
+    const max = [
+      phaseLimits.baselineS.max,
+      phaseLimits.heavyS.max,
+      phaseLimits.recoveryS.max,
+    ] as const;
+    assert.deepEqual(summary.phasesFromEnv(env(...max)), {
+      baselineS: max[0],
+      heavyS: max[1],
+      recoveryS: max[2],
+    });
+    assert.throws(() => summary.phasesFromEnv(env(max[0] + 1, 1, 1)), /BASELINE_SECONDS must be/);
+    assert.throws(
+      () => summary.phasesFromEnv(env(1, 0, 1)),
+      /HEAVY_SECONDS must be a whole number from 1/,
+    );
+    const cli = createExperimentCommand({ stdout() {} });
+    cli.exitOverride();
+    cli.configureOutput({ writeErr() {} });
+    await assert.rejects(
+      cli.parseAsync(["--heavy", String(max[1] + 1)], { from: "user" }),
+      /expected an integer from 1 to 3600/,
     );
   });
 
@@ -196,6 +334,9 @@ describe("k6 engine", () => {
     // 150 ticks of 1/100 s over 2 s of wall time: 75% of a core.
     const load = parseK6Result(JSON.parse(JSON.stringify(built)), 2_000, 150);
     assert.equal(load.loadgenCpuPercent, 75);
+    // Cut by the heavy phase's end: one failed after it, one never ended.
+    assert.equal(load.heavy.cancelled, 2);
+    assert.equal(load.heavy.errors, 0);
     assert.equal(load.probe.heavy.p99Ms, 210);
     assert.equal(load.heavy.totalBytes, 300_000);
     assert.equal(load.timeline.length, 4);
@@ -205,6 +346,16 @@ describe("k6 engine", () => {
     const broken = JSON.parse(JSON.stringify(built)) as { probe: { heavy: { p99Ms: unknown } } };
     broken.probe.heavy.p99Ms = "slow";
     assert.throws(() => parseK6Result(broken, 1000, 0), /probe\.heavy\.p99Ms is not a number/);
+  });
+
+  it("bounds a run by the phases and concurrency.ts's gracefulStop (src/contract/run-limits.ts)", async () => {
+    const { k6GracefulStopSeconds } = (await import(contractUrl("run-limits.ts"))) as {
+      k6GracefulStopSeconds: number;
+    };
+    assert.equal(
+      k6RunTimeoutMs({ baselineS: 5, heavyS: 10, recoveryS: 5 }),
+      (20 + k6GracefulStopSeconds + 60) * 1000,
+    );
   });
 
   it("reports k6's exit code and output when it fails", async () => {

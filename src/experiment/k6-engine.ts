@@ -11,13 +11,18 @@
  *   gRPC-Web formats over HTTP/1.1 (k6/http cannot do h2c), `grpc` with
  *   k6/net/grpc, `rest-json` with `GET /.well-known/live`. `--probe-target`,
  *   `--heavy-connections`, `--heavy-window` and `--verify` do not apply.
- * - Heavy calls still running when the heavy phase ends finish (k6's
- *   gracefulStop) instead of being cancelled.
+ * - It needs k6 v0.57 or later ({@link requireK6} checks `k6 version`):
+ *   k6 strips the scripts' TypeScript types by default only from v0.57.
+ * - Heavy calls still running when the heavy phase ends are cut then, as
+ *   the embedded engine cancels them: concurrency.ts's gracefulStop is 0
+ *   (src/contract/run-limits.ts) and it counts them as `cancelled`.
  * - `workerSpread` is `{}`: k6 cannot tally `x-worker` pids (see
  *   cell-result.ts).
- * - Heavy bytes are Content-Length bodies, or, where responses have none
- *   (gRPC, streams), the bytes k6 received in the heavy scenario, headers
- *   and framing included; `responseBytes` is their mean per call.
+ * - Heavy bytes are Content-Length bodies or, for gRPC-Web and Connect
+ *   streams (read whole for their trailer / end-of-stream status), the body
+ *   length; for gRPC, which has neither, the bytes k6 received in the heavy
+ *   scenario, headers and framing included. `responseBytes` is their mean
+ *   per call.
  * - `loadgenCpuPercent` is k6's process CPU (utime + stime from
  *   /proc/<pid>/stat, polled every 500 ms; the last reading before exit
  *   counts, so up to 500 ms of CPU, mostly writing the summary, is missed)
@@ -31,6 +36,13 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  describePhaseLimits,
+  k6GracefulStopSeconds,
+  k6VuLimits,
+  minK6Version,
+  phaseLimits,
+} from "../contract/run-limits.js";
 import type { LoadOptions, LoadResult, Phase, PhaseStats } from "../load/load-run.js";
 import { checkLocalTarget } from "../load/local-target.js";
 import { projectRoot } from "./server-process.js";
@@ -42,13 +54,13 @@ export interface K6EngineSettings {
   script?: string;
   /** Where k6 runs. Default the project root. */
   cwd?: string;
-  /** Hard limit on one run; past it k6 is killed. Default: the phases + 120 s. */
+  /** Hard limit on one run; past it k6 is killed. Default: {@link k6RunTimeoutMs}. */
   timeoutMs?: number;
 }
 
-/** The heavy scenario's gracefulStop in concurrency.ts. */
-const gracefulStopS = 60;
 const cpuPollMs = 500;
+/** Headroom past the phases (and concurrency.ts's gracefulStop) before k6 is killed. */
+const timeoutSlackS = 60;
 /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s. */
 const clockTicksPerSecond = 100;
 const killGraceMs = 10_000;
@@ -63,9 +75,23 @@ export function checkK6Options(options: Pick<LoadOptions, "probe" | "heavy" | "p
     if (!Number.isInteger(value)) {
       throw new Error(`--engine k6 needs whole-second phases, got ${name} ${value}`);
     }
+    // The limits concurrency.ts reads its phases with (src/contract/run-limits.ts).
+    const limits = phaseLimits[name as keyof typeof phaseLimits];
+    if (limits && (value < limits.min || value > limits.max)) {
+      throw new Error(
+        `--engine k6: ${name} ${value} is outside what loadtest/concurrency.ts accepts (${describePhaseLimits()})`,
+      );
+    }
   }
-  if (options.probe.connections > 1_000 || options.heavy.concurrency > 100) {
-    throw new Error("--engine k6: at most 1,000 probe VUs and 100 heavy VUs");
+  if (
+    options.probe.connections < 1 ||
+    options.probe.connections > k6VuLimits.probe ||
+    options.heavy.concurrency < 1 ||
+    options.heavy.concurrency > k6VuLimits.heavy
+  ) {
+    throw new Error(
+      `--engine k6: 1 to ${k6VuLimits.probe} probe VUs and 1 to ${k6VuLimits.heavy} heavy VUs`,
+    );
   }
 }
 
@@ -78,10 +104,9 @@ export function k6RunArgs(
   files: { resultOut: string; timelineOut: string },
   script = "loadtest/concurrency.ts",
 ): string[] {
-  const url = new URL(options.baseUrl);
   const env: Record<string, string | number> = {
     BASE_URL: options.baseUrl.replace(/\/+$/, ""),
-    GRPC_ADDR: url.host,
+    GRPC_ADDR: grpcAddress(options.baseUrl),
     FORMAT: options.format,
     STRATEGY: options.strategy,
     BASELINE_SECONDS: options.phases.baselineS,
@@ -103,6 +128,107 @@ export function k6RunArgs(
     ...Object.entries(env).flatMap(([name, value]) => ["-e", `${name}=${value}`]),
     script,
   ];
+}
+
+/**
+ * `host:port` for k6/net/grpc's dial from a base URL. The port is always
+ * written out: `URL.host` drops it when it is the scheme's default, and
+ * Go's dialer then fails with "missing port in address".
+ */
+export function grpcAddress(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  // IPv6 hostnames keep their brackets ("[::1]"), as the dialer wants them.
+  return `${url.hostname}:${port}`;
+}
+
+/** A k6 release number, from `k6 version`. */
+export interface K6Version {
+  major: number;
+  minor: number;
+  patch: number;
+  /** Everything after `vX.Y.Z` on the first line, e.g. ` (go1.24.1, linux/amd64)`. */
+  rest: string;
+}
+
+/**
+ * Reads `k6 version`'s output: `k6 v<semver> (<build details>, go…, os/arch)`
+ * (k6's cmd/version.go prints `k6 v%s` with consts.FullVersion()),
+ * possibly followed by an `Extensions:` list. Undefined if it is not that.
+ */
+export function parseK6Version(output: string): K6Version | undefined {
+  const match = /^k6 v(\d+)\.(\d+)\.(\d+)(.*)$/m.exec(output.trim());
+  if (!match) {
+    return undefined;
+  }
+  return {
+    major: Number(match[1]),
+    minor: Number(match[2]),
+    patch: Number(match[3]),
+    rest: match[4] ?? "",
+  };
+}
+
+/** Throws a clear error unless `output` names a k6 of at least {@link minK6Version}. */
+export function checkK6Version(output: string): K6Version {
+  const min = `v${minK6Version.major}.${minK6Version.minor}.${minK6Version.patch}`;
+  const version = parseK6Version(output);
+  if (version === undefined) {
+    const first = output.trim().split("\n")[0] ?? "";
+    throw new Error(
+      `--engine k6: cannot read the k6 version from \`k6 version\` (got "${first.slice(0, 200)}"); loopstall needs k6 ${min} or later`,
+    );
+  }
+  const order = (v: { major: number; minor: number; patch: number }) =>
+    v.major * 1e6 + v.minor * 1e3 + v.patch;
+  // A pre-release of the minimum (v0.57.0-rc1) sorts before it, as in semver.
+  const pre = /^-/.test(version.rest);
+  if (order(version) < order(minK6Version) || (order(version) === order(minK6Version) && pre)) {
+    throw new Error(
+      `--engine k6: k6 v${version.major}.${version.minor}.${version.patch}${pre ? version.rest.split(" ")[0] : ""} is too old; loopstall's k6 scripts need k6 ${min} or later (TypeScript support by default); install a newer k6, or use the default --engine embedded`,
+    );
+  }
+  return version;
+}
+
+/**
+ * Runs `k6 version` and throws a clear error unless k6 is on PATH and at
+ * least {@link minK6Version}.
+ */
+export async function requireK6(command = "k6"): Promise<K6Version> {
+  const result = await new Promise<{ found: boolean; code: number | null; output: string }>(
+    (resolve) => {
+      const child = spawn(command, ["version"], { stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      const keep = (chunk: Buffer) => {
+        output = (output + chunk.toString("utf8")).slice(0, outputTailChars);
+      };
+      child.stdout.on("data", keep);
+      child.stderr.on("data", keep);
+      child.once("error", () => resolve({ found: false, code: null, output }));
+      child.once("close", (code) => resolve({ found: true, code, output }));
+    },
+  );
+  if (!result.found) {
+    throw new Error(
+      "--engine k6: k6 is not on PATH; install k6, or use the default --engine embedded",
+    );
+  }
+  if (result.code !== 0) {
+    throw new Error(
+      `--engine k6: \`k6 version\` exited with code ${result.code}: ${result.output.trim().slice(0, 500)}`,
+    );
+  }
+  return checkK6Version(result.output);
+}
+
+/**
+ * The default limit on one run: the phases, concurrency.ts's gracefulStop
+ * (the shared setting in src/contract/run-limits.ts) and a minute of slack.
+ */
+export function k6RunTimeoutMs(phases: LoadOptions["phases"]): number {
+  const runS = phases.baselineS + phases.heavyS + phases.recoveryS;
+  return (runS + k6GracefulStopSeconds + timeoutSlackS) * 1000;
 }
 
 /** utime + stime (clock ticks) from the text of /proc/<pid>/stat. */
@@ -136,9 +262,7 @@ export async function runK6Load(
     const { phases } = options;
     const run = await spawnK6(settings.command ?? "k6", args, {
       cwd: settings.cwd ?? projectRoot,
-      timeoutMs:
-        settings.timeoutMs ??
-        (phases.baselineS + phases.heavyS + phases.recoveryS + gracefulStopS + 60) * 1000,
+      timeoutMs: settings.timeoutMs ?? k6RunTimeoutMs(phases),
       ...(options.signal && { signal: options.signal }),
       onStart(startMs) {
         options.onPhase?.("baseline");

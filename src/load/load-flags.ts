@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { phaseLimits } from "../contract/run-limits.js";
 import { defaultShape, maxFilledStrings, type ResolvedShape } from "../contract/shape.js";
 import {
   defaultHeavySettings,
@@ -34,73 +35,85 @@ export function addLoadFlags(command: Command): Command {
   const p = defaultProbeSettings;
   const h = defaultHeavySettings;
   const d = defaultPhaseSettings;
-  return command
-    .addOption(
-      new Option("--probe-mode <mode>", "closed: sequential calls per connection; open: fixed rate")
-        .choices(["closed", "open"])
-        .default(p.mode),
-    )
-    .addOption(
-      new Option(
-        "--probe-target <target>",
-        "connect: BankService/Live; rest: GET /.well-known/live",
+  return (
+    command
+      .addOption(
+        new Option(
+          "--probe-mode <mode>",
+          "closed: sequential calls per connection; open: fixed rate",
+        )
+          .choices(["closed", "open"])
+          .default(p.mode),
       )
-        .choices(["connect", "rest"])
-        .default(p.target),
-    )
-    .addOption(
-      intOption(
-        "--probe-connections <n>",
-        "probe connections (default max(4, 2 × workers))",
-        1,
-        256,
-      ),
-    )
-    .addOption(intOption("--probe-rate <n>", "open-model arrivals per second", 1, 20_000, p.rate))
-    .addOption(intOption("--probe-timeout-ms <ms>", "probe call timeout", 1, 60_000, p.timeoutMs))
-    .addOption(
-      intOption("--heavy-concurrency <n>", "concurrent heavy callers", 1, 64, h.concurrency),
-    )
-    .addOption(
-      intOption("--heavy-connections <n>", "heavy connections (default: concurrency)", 1, 64),
-    )
-    .addOption(intOption("--heavy-timeout-ms <ms>", "heavy call timeout", 1, 600_000, h.timeoutMs))
-    .addOption(
-      intOption(
-        "--heavy-window <bytes>",
-        "HTTP/2 receive window of heavy connections (65535 = HTTP/2's default)",
-        65_535,
-        2 ** 31 - 1,
-        h.windowBytes,
-      ),
-    )
-    .addOption(
-      new Option("--verify", "decode every heavy response and check its size").default(false),
-    )
-    .addOption(intOption("--baseline <s>", `baseline seconds (default ${d.baselineS})`, 0, 3_600))
-    .addOption(intOption("--heavy <s>", `heavy-load seconds (default ${d.heavyS})`, 1, 3_600))
-    .addOption(intOption("--recovery <s>", `recovery seconds (default ${d.recoveryS})`, 0, 3_600))
-    .addOption(
-      intOption("--count <n>", "clients in the heavy response", 1, 200_000, defaultShape.count),
-    )
-    .addOption(
-      intOption(
-        "--accounts-per-client <n>",
-        "bank accounts per client",
-        0,
-        10,
-        defaultShape.accountsPerClient,
-      ),
-    )
-    .addOption(
-      intOption(
-        "--filled-strings <n>",
-        "optional strings set on each model",
-        0,
-        maxFilledStrings,
-        defaultShape.filledStrings,
-      ),
-    );
+      .addOption(
+        new Option(
+          "--probe-target <target>",
+          "connect: BankService/Live; rest: GET /.well-known/live",
+        )
+          .choices(["connect", "rest"])
+          .default(p.target),
+      )
+      .addOption(
+        intOption(
+          "--probe-connections <n>",
+          "probe connections (default max(4, 2 × workers))",
+          1,
+          256,
+        ),
+      )
+      .addOption(intOption("--probe-rate <n>", "open-model arrivals per second", 1, 20_000, p.rate))
+      .addOption(intOption("--probe-timeout-ms <ms>", "probe call timeout", 1, 60_000, p.timeoutMs))
+      .addOption(
+        intOption("--heavy-concurrency <n>", "concurrent heavy callers", 1, 64, h.concurrency),
+      )
+      .addOption(
+        intOption("--heavy-connections <n>", "heavy connections (default: concurrency)", 1, 64),
+      )
+      .addOption(
+        intOption("--heavy-timeout-ms <ms>", "heavy call timeout", 1, 600_000, h.timeoutMs),
+      )
+      .addOption(
+        intOption(
+          "--heavy-window <bytes>",
+          "HTTP/2 receive window of heavy connections (65535 = HTTP/2's default)",
+          65_535,
+          2 ** 31 - 1,
+          h.windowBytes,
+        ),
+      )
+      .addOption(
+        new Option("--verify", "decode every heavy response and check its size").default(false),
+      )
+      // The limits the k6 script (loadtest/concurrency.ts) applies too.
+      .addOption(
+        phaseOption("--baseline <s>", `baseline seconds (default ${d.baselineS})`, "baselineS"),
+      )
+      .addOption(phaseOption("--heavy <s>", `heavy-load seconds (default ${d.heavyS})`, "heavyS"))
+      .addOption(
+        phaseOption("--recovery <s>", `recovery seconds (default ${d.recoveryS})`, "recoveryS"),
+      )
+      .addOption(
+        intOption("--count <n>", "clients in the heavy response", 1, 200_000, defaultShape.count),
+      )
+      .addOption(
+        intOption(
+          "--accounts-per-client <n>",
+          "bank accounts per client",
+          0,
+          10,
+          defaultShape.accountsPerClient,
+        ),
+      )
+      .addOption(
+        intOption(
+          "--filled-strings <n>",
+          "optional strings set on each model",
+          0,
+          maxFilledStrings,
+          defaultShape.filledStrings,
+        ),
+      )
+  );
 }
 
 /** Settings from parsed flags; `workers` sizes the default probe connections. */
@@ -153,6 +166,11 @@ export function intOption(
     return n;
   });
   return fallback === undefined ? option : option.default(fallback);
+}
+
+/** A phase-length flag, within the shared {@link phaseLimits}. */
+function phaseOption(flags: string, description: string, phase: keyof typeof phaseLimits): Option {
+  return intOption(flags, description, phaseLimits[phase].min, phaseLimits[phase].max);
 }
 
 /** Parses a comma-separated list of allowed values. */

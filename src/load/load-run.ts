@@ -1,4 +1,5 @@
 import type { Worker } from "node:worker_threads";
+import { phaseLimits } from "../contract/run-limits.js";
 import type { ResolvedShape } from "../contract/shape.js";
 import type { Format, Strategy } from "../contract/wire.js";
 import type { TimelinePoint } from "../experiment/summary.js";
@@ -422,8 +423,9 @@ class LoadThread {
 
 function checkPhases(p: PhaseSettings): void {
   for (const [name, value] of Object.entries(p)) {
-    if (!Number.isFinite(value) || value < 0 || value > 3_600) {
-      throw new RangeError(`${name} must be from 0 to 3,600 seconds, got ${value}`);
+    const max = phaseLimits[name as keyof PhaseSettings].max;
+    if (!Number.isFinite(value) || value < 0 || value > max) {
+      throw new RangeError(`${name} must be from 0 to ${max} seconds, got ${value}`);
     }
   }
   if (p.heavyS <= 0) {
