@@ -19,15 +19,22 @@ export function registerRequestMetrics(
     labelNames: ["route", "format", "code"] as const,
     registers: [registry],
   });
+  // One child per label set, so counting does not hash the labels each time.
+  const children = new Map<string, { inc(): void }>();
+  const count = (route: string, format: string, code: string) => {
+    const key = `${route} ${format} ${code}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      child = requests.labels({ route, format, code });
+      children.set(key, child);
+    }
+    child.inc();
+  };
   return (req, res) => {
     const { path, query } = splitRequestUrl(req.url);
-    const labels = {
-      route: routeLabel(path),
-      format: requestFormat(path, req.headers["content-type"], query),
-    };
+    const route = routeLabel(path);
+    const format = requestFormat(path, req.headers["content-type"], query);
     // "close" fires for finished and aborted responses alike (after "finish").
-    res.once("close", () => {
-      requests.inc({ ...labels, code: statusClass(res.statusCode) });
-    });
+    res.once("close", () => count(route, format, statusClass(res.statusCode)));
   };
 }

@@ -22,14 +22,18 @@ export function writeJsonError(res: AnyResponse, error: unknown): void {
   });
 }
 
-/** Writes `value` as a complete JSON response with the given status. */
+/**
+ * Writes `value` as a complete JSON response with the given status. The body
+ * goes to `end` as a string: Node's HTTP/1.1 response then sends head and
+ * body in one `write`, where a Buffer body takes a `writev` of two pieces.
+ */
 export function writeJson(res: AnyResponse, status: number, value: unknown): void {
-  const body = Buffer.from(JSON.stringify(value), "utf8");
+  const body = JSON.stringify(value);
   res.writeHead(status, {
     "content-type": "application/json",
-    "content-length": body.byteLength,
+    "content-length": Buffer.byteLength(body, "utf8"),
   });
-  res.end(body);
+  res.end(body, "utf8");
 }
 
 /** Answers a method other than GET or HEAD on `path` with 405 and an `allow` header. */

@@ -29,7 +29,11 @@ export function createOnePortListener(options: OnePortListenerOptions): {
   const sockets = new Set<Socket>();
   const sniffing = new Set<Socket>();
   const sniffTimeoutMs = options.sniffTimeoutMs ?? 10_000;
-  const server = createServer((socket) => {
+  // Both servers write responses in several small pieces (HTTP/2 frames;
+  // headers and body). http.createServer and grpc-js disable Nagle's
+  // algorithm for that; a plain net.Server leaves it on, and it holds small
+  // writes back until the peer's ACK.
+  const server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     sniffing.add(socket);
     socket.once("close", () => {

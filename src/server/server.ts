@@ -2,13 +2,14 @@ import { createServer as createHttp1Server } from "node:http";
 import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { BankService } from "../gen/bank/v1/bank_pb.js";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import type { HealthState } from "../service/health-service.js";
 import { createRoutes } from "../service/routes.js";
 import { EncodePool } from "../strategy/encode-pool.js";
 import { checkJsonPassthrough } from "../strategy/json-passthrough-check.js";
-import { withJsonSlots } from "../strategy/pre-encoded-json.js";
+import { withRequestJsonSlots } from "../strategy/pre-encoded-json.js";
+import { createConnectAdapter } from "./connect-adapter.js";
 import { trackHttp2Sessions } from "./http2-drain.js";
 import { writeJsonError } from "./json-error.js";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
@@ -31,6 +32,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The only RPC that hands pre-encoded JSON to the router. */
+const listClientsPath = `/${BankService.typeName}/${BankService.method.listClients.name}`;
+
 /** Builds the request handler shared by the HTTP/1.1 and HTTP/2 servers. */
 export function createRequestHandler(
   config: ServerConfig,
@@ -40,22 +44,30 @@ export function createRequestHandler(
 ) {
   const { strategy } = config;
   const handleRest = createRestRoutes({ limits: config.limits, strategy, pool });
-  // Each request gets a slot through which an offloaded ListClients hands
+  const connectAdapter = createConnectAdapter({
+    routes: createRoutes({ limits: config.limits, health, strategy, pool }),
+    readMaxBytes: config.readMaxBytes,
+    writeMaxBytes: config.writeMaxBytes,
+    maxTimeoutMs: config.maxTimeoutMs,
+    fallback(req, res) {
+      writeJsonError(
+        res,
+        new ConnectError(`no route for ${req.method} ${req.url ?? ""}`, Code.NotFound),
+      );
+    },
+  });
+  // A ListClients request gets a slot through which an offloaded call hands
   // pre-encoded JSON to Connect's serializer (see strategy/pre-encoded-json.ts).
-  const handleConnect = withJsonSlots(
-    connectNodeAdapter({
-      routes: createRoutes({ limits: config.limits, health, strategy, pool }),
-      readMaxBytes: config.readMaxBytes,
-      writeMaxBytes: config.writeMaxBytes,
-      maxTimeoutMs: config.maxTimeoutMs,
-      fallback(req, res) {
-        writeJsonError(
-          res,
-          new ConnectError(`no route for ${req.method} ${req.url ?? ""}`, Code.NotFound),
-        );
-      },
-    }),
-  );
+  // Only those: the slot is an AsyncLocalStorage, whose promise hooks make
+  // every promise in the process dearer while any request holds a slot.
+  const inJsonSlot = withRequestJsonSlots(connectAdapter);
+  const handleConnect = (req: AnyRequest, res: AnyResponse): void => {
+    if (req.url?.startsWith(listClientsPath)) {
+      inJsonSlot(req, res);
+    } else {
+      connectAdapter(req, res);
+    }
+  };
   const worker = String(process.pid);
   return (req: AnyRequest, res: AnyResponse): void => {
     res.setHeader("x-worker", worker);

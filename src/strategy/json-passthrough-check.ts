@@ -1,7 +1,12 @@
 import { create, type JsonWriteOptions } from "@bufbuild/protobuf";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
 import { BankService, ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
-import { inJsonSlot, passthroughJsonOptions, storePreEncodedJson } from "./pre-encoded-json.js";
+import {
+  inJsonSlot,
+  passthroughJsonOptions,
+  releaseIdleJsonSlots,
+  storePreEncodedJson,
+} from "./pre-encoded-json.js";
 
 /** What the check's handler hands over as pre-encoded JSON. */
 const probeJson = '{"clients":[{"firstName":"json-passthrough-check"}]}';
@@ -34,6 +39,7 @@ export async function checkJsonPassthrough(
   );
   const client = createClient(BankService, transport);
   const response = await inJsonSlot(() => client.listClients({}));
+  releaseIdleJsonSlots();
   const name = response.clients[0]?.firstName;
   if (name !== "json-passthrough-check") {
     throw new Error(
