@@ -15,6 +15,7 @@ import {
   quickPreset,
   runExperiment,
 } from "./experiment-runner.js";
+import { readPeersResults } from "./report-peers.js";
 
 /** Where `loopstall experiment` writes; the process's streams by default. */
 export interface ExperimentCliIo {
@@ -33,6 +34,7 @@ interface ExperimentFlags extends LoadFlags {
   pm2: boolean;
   out?: string;
   verbose: boolean;
+  peers?: string;
 }
 
 /**
@@ -85,10 +87,20 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
     .addOption(new Option("--out <dir>", "output directory (default results/<timestamp>/)"))
     .addOption(
       new Option("--verbose", "print each run's timeline and the server's output").default(false),
+    )
+    .addOption(
+      new Option(
+        "--peers <file>",
+        "add a peers section from `npm run bench:peers` results (e.g. results/peers.json)",
+      ),
     );
   addLoadFlags(command);
   command.action(async (flags: ExperimentFlags) => {
     const options = experimentOptionsFromFlags(flags);
+    if (flags.peers !== undefined) {
+      // Read before the run: a bad file should fail now, not after the matrix.
+      options.peers = await readPeersResults(resolve(flags.peers));
+    }
     const cells = options.formats.length * options.workers.length * options.strategies.length;
     stdout(
       `loopstall experiment: ${cells} cells × ${options.repeats} repeats, phases ${options.phases.baselineS}/${options.phases.heavyS}/${options.phases.recoveryS} s, writing to ${options.outDir}\n`,

@@ -19,6 +19,7 @@ import { projectRoot } from "../runtime/entry.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
 import { checkK6Options, requireK6, runK6Load } from "./k6-engine.js";
 import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "./metrics-scrape.js";
+import type { PeersResults } from "./report-peers.js";
 import { writeReports } from "./report-writer.js";
 import { type Launcher, startServerProcess } from "./server-process.js";
 import type { CellSummary, ExperimentSummary } from "./summary.js";
@@ -48,6 +49,8 @@ export interface ExperimentOptions {
   outDir: string;
   /** Also print each run's per-second timeline. Default false. */
   verbose: boolean;
+  /** `npm run bench:peers` results to show beside the cells (`--peers`). Default none. */
+  peers?: PeersResults;
 }
 
 /** Where the experiment reports progress. */
@@ -138,7 +141,7 @@ export async function runExperiment(
     }
   }
   const summary = await buildSummary(options, startedAt, cells);
-  await writeReports(summary, options.outDir);
+  await writeReports(summary, options.outDir, options.peers);
   return { summary, outDir: options.outDir, failures };
 }
 

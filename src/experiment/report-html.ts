@@ -6,6 +6,7 @@ import {
 } from "./report-charts.js";
 import { escapeHtml } from "./report-escape.js";
 import { formatStat, percentNumber } from "./report-format.js";
+import { type PeersResults, peersHtmlSection } from "./report-peers.js";
 import {
   buildCellTable,
   cellLabel,
@@ -41,7 +42,7 @@ p.note { color: ${chartColors.axis}; font-size: 0.9rem; }
 `;
 
 /** Renders the summary as a self-contained report.html: header, bar charts, the table, one timeline per cell. */
-export function renderHtml(summary: ExperimentSummary): string {
+export function renderHtml(summary: ExperimentSummary, peers?: PeersResults): string {
   const table = buildCellTable(summary);
   const cells = summary.cells;
   const results =
@@ -78,6 +79,7 @@ export function renderHtml(summary: ExperimentSummary): string {
     `<div class="columns"><section><h2>Environment</h2>${factList(environmentFacts(summary))}</section>`,
     `<section><h2>Settings</h2>${factList(settingsFacts(summary))}</section></div>`,
     results,
+    peersHtmlSection(peers),
     `<h2>How to read this</h2>`,
     ...howToRead.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
     "</body></html>",

@@ -1,4 +1,5 @@
 import { escapeMarkdownCell } from "./report-escape.js";
+import { type PeersResults, peersMarkdownSection } from "./report-peers.js";
 import {
   buildCellTable,
   environmentFacts,
@@ -9,8 +10,12 @@ import {
 } from "./report-table.js";
 import type { ExperimentSummary } from "./summary.js";
 
-/** Renders the summary as report.md: environment, settings, one table row per cell, how to read it. */
-export function renderMarkdown(summary: ExperimentSummary): string {
+/**
+ * Renders the summary as report.md: environment, settings, one table row per
+ * cell, the peers' section when `npm run bench:peers` results are given, how
+ * to read it.
+ */
+export function renderMarkdown(summary: ExperimentSummary, peers?: PeersResults): string {
   const lines = [
     "# loopstall experiment report",
     "",
@@ -26,6 +31,7 @@ export function renderMarkdown(summary: ExperimentSummary): string {
     "",
     ...(summary.cells.length > 0 ? markdownTable(buildCellTable(summary)) : ["No cells were run."]),
     "",
+    ...peersMarkdownSection(peers),
     "## How to read this",
     "",
     ...howToRead.flatMap((paragraph) => [escapeMarkdownCell(paragraph), ""]),

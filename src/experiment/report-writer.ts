@@ -3,6 +3,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { renderHtml } from "./report-html.js";
 import { renderMarkdown } from "./report-markdown.js";
+import type { PeersResults } from "./report-peers.js";
 import type { ExperimentSummary } from "./summary.js";
 
 /** Where {@link writeReports} put the three files. */
@@ -21,18 +22,20 @@ export const reportFileNames = {
 
 /**
  * Writes summary.json, report.md and report.html into `outDir` (created if
- * missing). All three are rendered before anything is written, and each file
+ * missing); with `peers` (from `npm run bench:peers`), both reports gain a
+ * peers section. All three are rendered before anything is written, and each file
  * is written to a temporary file beside it and renamed into place, so a reader
  * never sees a half-written file and a failure leaves no temporary file.
  */
 export async function writeReports(
   summary: ExperimentSummary,
   outDir: string,
+  peers?: PeersResults,
 ): Promise<ReportPaths> {
   const contents = {
     summary: `${JSON.stringify(summary, null, 2)}\n`,
-    markdown: renderMarkdown(summary),
-    html: renderHtml(summary),
+    markdown: renderMarkdown(summary, peers),
+    html: renderHtml(summary, peers),
   };
   await mkdir(outDir, { recursive: true });
   const paths: ReportPaths = {
