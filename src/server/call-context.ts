@@ -22,6 +22,11 @@ export interface CallContextInit {
   responseHeader: Record<string, string>;
   /** The response trailers a call starts with. */
   responseTrailer: Record<string, string>;
+  /**
+   * Called once, when something first reads `signal`: the moment to start
+   * watching for the client going away (nobody to tell before that).
+   */
+  onSignal?: () => void;
 }
 
 /** A call's context and the adapter's handle on it. */
@@ -37,6 +42,12 @@ export interface CallContext {
   touchedResponseHeader(): Headers | undefined;
   /** The response trailers if the handler touched them, else undefined. */
   touchedResponseTrailer(): Headers | undefined;
+  /**
+   * The same context as a plain object with every field built, for code that
+   * copies it with a spread (Connect's interceptor path does: `{ ...ctx }`
+   * sees no prototype getters).
+   */
+  plain(): HandlerContext;
 }
 
 /**
@@ -52,74 +63,119 @@ export interface CallContext {
  * and when the call ends; `timeoutMs()` reads the clock.
  */
 export function createCallContext(init: CallContextInit): CallContext {
-  const deadline = init.timeoutMs === undefined ? undefined : Date.now() + init.timeoutMs;
-  let controller: AbortController | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let ended = false;
-  let endReason: unknown;
-  let requestHeader: Headers | undefined;
-  let responseHeader: Headers | undefined;
-  let responseTrailer: Headers | undefined;
-  let values: ContextValues | undefined;
+  return new LazyCall(init);
+}
 
-  const timedOut = () => new ConnectError("the operation timed out", Code.DeadlineExceeded);
-  function signal(): AbortSignal {
-    if (controller === undefined) {
+const timedOut = () => new ConnectError("the operation timed out", Code.DeadlineExceeded);
+
+/**
+ * One object per call, its methods and getters on the prototype: a light
+ * call allocates this and nothing else until the handler asks for more.
+ */
+class LazyCall implements CallContext, HandlerContext {
+  readonly method: DescMethod;
+  readonly service: DescService;
+  readonly protocolName: string;
+  readonly requestMethod: string;
+  readonly url: string;
+  private readonly init: CallContextInit;
+  private readonly deadline: number | undefined;
+  private controller: AbortController | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ended = false;
+  private endReason: unknown;
+  private requestHeaders: Headers | undefined;
+  private responseHeaders: Headers | undefined;
+  private responseTrailers: Headers | undefined;
+  private contextValues: ContextValues | undefined;
+
+  constructor(init: CallContextInit) {
+    this.init = init;
+    this.method = init.method;
+    this.service = init.service;
+    this.protocolName = init.protocolName;
+    this.requestMethod = init.requestMethod;
+    this.url = init.url;
+    this.deadline = init.timeoutMs === undefined ? undefined : Date.now() + init.timeoutMs;
+  }
+
+  get context(): HandlerContext {
+    return this;
+  }
+
+  readonly timeoutMs = (): number | undefined =>
+    this.deadline === undefined ? undefined : this.deadline - Date.now();
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
       const created = new AbortController();
-      controller = created;
-      if (ended) {
-        created.abort(endReason);
-      } else if (deadline !== undefined) {
-        const left = deadline - Date.now();
+      this.controller = created;
+      this.init.onSignal?.();
+      if (this.ended) {
+        created.abort(this.endReason);
+      } else if (this.deadline !== undefined) {
+        const left = this.deadline - Date.now();
         if (left <= 0) {
           created.abort(timedOut());
         } else {
-          timer = setTimeout(() => created.abort(timedOut()), left);
+          this.timer = setTimeout(() => created.abort(timedOut()), left);
         }
       }
     }
-    return controller.signal;
+    return this.controller.signal;
   }
 
-  const context: HandlerContext = {
-    method: init.method,
-    service: init.service,
-    protocolName: init.protocolName,
-    requestMethod: init.requestMethod,
-    url: init.url,
-    timeoutMs: () => (deadline === undefined ? undefined : deadline - Date.now()),
-    get signal() {
-      return signal();
-    },
-    get requestHeader() {
-      requestHeader ??= init.requestHeader();
-      return requestHeader;
-    },
-    get responseHeader() {
-      responseHeader ??= new Headers(init.responseHeader);
-      return responseHeader;
-    },
-    get responseTrailer() {
-      responseTrailer ??= new Headers(init.responseTrailer);
-      return responseTrailer;
-    },
-    get values() {
-      values ??= createContextValues();
-      return values;
-    },
-  };
-  return {
-    context,
-    end(reason) {
-      if (ended) {
-        return;
-      }
-      ended = true;
-      endReason = reason;
-      clearTimeout(timer);
-      controller?.abort(reason);
-    },
-    touchedResponseHeader: () => responseHeader,
-    touchedResponseTrailer: () => responseTrailer,
-  };
+  get requestHeader(): Headers {
+    this.requestHeaders ??= this.init.requestHeader();
+    return this.requestHeaders;
+  }
+
+  get responseHeader(): Headers {
+    this.responseHeaders ??= new Headers(this.init.responseHeader);
+    return this.responseHeaders;
+  }
+
+  get responseTrailer(): Headers {
+    this.responseTrailers ??= new Headers(this.init.responseTrailer);
+    return this.responseTrailers;
+  }
+
+  get values(): ContextValues {
+    this.contextValues ??= createContextValues();
+    return this.contextValues;
+  }
+
+  end(reason: unknown): void {
+    if (this.ended) {
+      return;
+    }
+    this.ended = true;
+    this.endReason = reason;
+    clearTimeout(this.timer);
+    this.controller?.abort(reason);
+  }
+
+  touchedResponseHeader(): Headers | undefined {
+    return this.responseHeaders;
+  }
+
+  plain(): HandlerContext {
+    return {
+      method: this.method,
+      service: this.service,
+      protocolName: this.protocolName,
+      requestMethod: this.requestMethod,
+      url: this.url,
+      timeoutMs: this.timeoutMs,
+      signal: this.signal,
+      requestHeader: this.requestHeader,
+      responseHeader: this.responseHeader,
+      responseTrailer: this.responseTrailer,
+      values: this.values,
+    };
+  }
+
+  touchedResponseTrailer(): Headers | undefined {
+    return this.responseTrailers;
+  }
 }

@@ -3,7 +3,14 @@ import { createServer, type Http2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Code, ConnectError, createClient, type ServiceImpl } from "@connectrpc/connect";
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  createClient,
+  type Interceptor,
+  type ServiceImpl,
+} from "@connectrpc/connect";
 import {
   compressionGzip,
   connectNodeAdapter,
@@ -165,5 +172,26 @@ describe("connect adapter: the gRPC unary fast path answers as connect-node does
     );
     assert.deepEqual(seen.protocols, ["grpc", "grpc"]);
     assert.equal(new URL(seen.urls[0] ?? "").pathname, new URL(seen.urls[1] ?? "").pathname);
+  });
+
+  it("runs interceptors on the fast path as Connect does", async () => {
+    const interceptors: Interceptor[] = [
+      (next) => async (request) => {
+        const response = await next(request);
+        response.header.set("x-h", `intercepted ${request.header.get("x-mode")}`);
+        return response;
+      },
+    ];
+    const routes = (router: ConnectRouter) => router.service(BankService, service);
+    const fast = createServer(
+      createConnectAdapter({ routes, interceptors, ...limits, fallback: (_q, r) => r.end() }),
+    );
+    const reference = createServer(connectNodeAdapter({ routes, interceptors, ...limits }));
+    servers.push(fast, reference);
+    const [fastBase, referenceBase] = [await listen(fast), await listen(reference)];
+    for (const mode of ["plain", "headers"]) {
+      assert.deepEqual(await call(fastBase, mode), await call(referenceBase, mode));
+    }
+    assert.equal((await call(fastBase, "plain")).header?.["x-h"], "intercepted plain");
   });
 });

@@ -118,6 +118,7 @@ export function createGrpcUnaryFastPath(
       fallBack(req, res, [bytes]);
       return;
     }
+    let finished = false;
     const call = createCallContext({
       method,
       service,
@@ -128,12 +129,14 @@ export function createGrpcUnaryFastPath(
       requestHeader: () => webHeaders(req),
       responseHeader: initialHeader,
       responseTrailer: okTrailer,
-    });
-    let finished = false;
-    res.once("close", () => {
-      if (!finished) {
-        call.end(new ConnectError("the client closed the stream", Code.Canceled));
-      }
+      // Only a handler that holds the signal needs to hear of the client leaving.
+      onSignal: () => {
+        res.once("close", () => {
+          if (!finished) {
+            call.end(new ConnectError("the client closed the stream", Code.Canceled));
+          }
+        });
+      },
     });
     run().catch((error: unknown) => {
       console.error(`fast gRPC handler for ${method.parent.typeName}/${method.name} failed`, error);
@@ -147,7 +150,7 @@ export function createGrpcUnaryFastPath(
       try {
         const result =
           opt.interceptors.length > 0
-            ? await invokeUnaryImplementation(spec, context, message, opt.interceptors)
+            ? await invokeUnaryImplementation(spec, call.plain(), message, opt.interceptors)
             : create(method.output, await spec.impl(message, context));
         envelope = await encode(output.serialize(result), req, context);
       } catch (error) {
