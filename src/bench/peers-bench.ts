@@ -10,7 +10,7 @@
  * (taskset), as grpc_bench does; `--smoke` is the CI form: one short round
  * that fails if any server does not answer, and says nothing about speed.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { dirname, join } from "node:path";
@@ -100,16 +100,10 @@ function findGhz(): string | undefined {
 }
 
 function toolVersion(command: string, args: string[]): string {
-  try {
-    const out = execFileSync(command, args, {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    return out.split("\n")[0]?.trim() ?? "?";
-  } catch (error) {
-    const out = String((error as { stdout?: string }).stdout ?? "");
-    return out.split("\n")[0]?.trim() || "missing";
-  }
+  // Some print their version on stderr (ghz), some exit non-zero (wrk -v).
+  const result = spawnSync(command, args, { encoding: "utf8" });
+  const text = `${result.stdout ?? ""}\n${result.stderr ?? ""}`.trim();
+  return result.error ? "missing" : (text.split("\n")[0]?.trim() ?? "?");
 }
 
 /** One measurement: which servers take part and how one server is measured. */
