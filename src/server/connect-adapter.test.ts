@@ -14,6 +14,7 @@ import {
 import {
   compressionGzip,
   connectNodeAdapter,
+  createConnectTransport,
   createGrpcTransport,
   Http2SessionManager,
 } from "@connectrpc/connect-node";
@@ -69,7 +70,7 @@ type Outcome = {
   meta?: string | null;
 };
 
-describe("connect adapter: the gRPC unary fast path answers as connect-node does", () => {
+describe("connect adapter: the unary fast paths answer as connect-node does", () => {
   const limits = { readMaxBytes: 4, writeMaxBytes: 1_024 * 1_024, maxTimeoutMs: 60_000 };
   const servers: Http2Server[] = [];
   const managers: Http2SessionManager[] = [];
@@ -103,17 +104,25 @@ describe("connect adapter: the gRPC unary fast path answers as connect-node does
   async function call(
     baseUrl: string,
     mode: string,
-    options: { gzip?: boolean; timeoutMs?: number; listClients?: boolean } = {},
+    options: {
+      gzip?: boolean;
+      timeoutMs?: number;
+      listClients?: boolean;
+      protocol?: "grpc" | "connect";
+    } = {},
   ): Promise<Outcome> {
     const sessionManager = new Http2SessionManager(baseUrl);
     managers.push(sessionManager);
+    const common = {
+      baseUrl,
+      sessionManager,
+      ...(options.gzip ? { sendCompression: compressionGzip } : {}),
+    };
     const client = createClient(
       BankService,
-      createGrpcTransport({
-        baseUrl,
-        sessionManager,
-        ...(options.gzip ? { sendCompression: compressionGzip } : {}),
-      }),
+      options.protocol === "connect"
+        ? createConnectTransport({ ...common, httpVersion: "2", useBinaryFormat: true })
+        : createGrpcTransport(common),
     );
     const outcome: Outcome = {};
     try {
@@ -150,12 +159,14 @@ describe("connect adapter: the gRPC unary fast path answers as connect-node does
     ["a gzip-compressed request (served by Connect's handler)", "plain", { gzip: true }],
     ["a request over readMaxBytes", "plain", { listClients: true }],
   ];
-  for (const [name, mode, options] of cases) {
-    it(name, async () => {
-      const reference = await call(referenceUrl, mode, options);
-      const fast = await call(fastUrl, mode, options);
-      assert.deepEqual(fast, reference);
-    });
+  for (const protocol of ["grpc", "connect"] as const) {
+    for (const [name, mode, options] of cases) {
+      it(`${protocol}: ${name}`, async () => {
+        const reference = await call(referenceUrl, mode, { ...options, protocol });
+        const fast = await call(fastUrl, mode, { ...options, protocol });
+        assert.deepEqual(fast, reference);
+      });
+    }
   }
 
   it("gives the handler a gRPC context whose signal aborts once the call is done", async () => {
@@ -189,8 +200,13 @@ describe("connect adapter: the gRPC unary fast path answers as connect-node does
     const reference = createServer(connectNodeAdapter({ routes, interceptors, ...limits }));
     servers.push(fast, reference);
     const [fastBase, referenceBase] = [await listen(fast), await listen(reference)];
-    for (const mode of ["plain", "headers"]) {
-      assert.deepEqual(await call(fastBase, mode), await call(referenceBase, mode));
+    for (const protocol of ["grpc", "connect"] as const) {
+      for (const mode of ["plain", "headers", "error"]) {
+        assert.deepEqual(
+          await call(fastBase, mode, { protocol }),
+          await call(referenceBase, mode, { protocol }),
+        );
+      }
     }
     assert.equal((await call(fastBase, "plain")).header?.["x-h"], "intercepted plain");
   });

@@ -7,10 +7,11 @@ import {
   universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
+import { createConnectUnaryFastPath } from "./connect-unary-fast-path.js";
 import {
   createGrpcUnaryFastPath,
   type FallBack,
-  type GrpcUnaryFastPath,
+  type UnaryFastPath,
 } from "./grpc-unary-fast-path.js";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
 
@@ -21,20 +22,22 @@ export interface ConnectAdapterOptions extends Partial<UniversalHandlerOptions> 
   /** Answers a request for a path no RPC is registered at. */
   fallback: (req: AnyRequest, res: AnyResponse) => void;
   /**
-   * Serve uncompressed binary gRPC unary calls over HTTP/2 through the fast
-   * path of grpc-unary-fast-path.ts. Default true; false sends every request
+   * Serve uncompressed binary unary calls (gRPC over HTTP/2, Connect POST over
+   * either version) through the fast paths of grpc-unary-fast-path.ts and
+   * connect-unary-fast-path.ts. Default true; false sends every request
    * through Connect's own handlers.
    */
-  grpcUnaryFastPath?: boolean;
+  unaryFastPaths?: boolean;
 }
 
 /**
  * A Node request handler over a Connect router, like `connectNodeAdapter`
  * (same options, same universal handlers, gzip and brotli by default), with
- * a fast path for the commonest call: a unary gRPC request of one small
- * uncompressed binary message over HTTP/2. Every other request, and every
- * fast-path request that turns out malformed, goes through connect-node's
- * own request and response conversion to the router's universal handler.
+ * fast paths for the commonest calls: a unary gRPC request of one
+ * uncompressed binary message over HTTP/2, and a unary Connect POST of an
+ * uncompressed binary message. Every other request, and every fast-path
+ * request that turns out malformed, goes through connect-node's own request
+ * and response conversion to the router's universal handler.
  */
 export function createConnectAdapter(options: ConnectAdapterOptions) {
   const routerOptions: Partial<UniversalHandlerOptions> = {
@@ -42,25 +45,26 @@ export function createConnectAdapter(options: ConnectAdapterOptions) {
     acceptCompression: options.acceptCompression ?? [compressionGzip, compressionBrotli],
   };
   const router = createConnectRouter(routerOptions);
-  const fastPaths = new Map<string, GrpcUnaryFastPath>();
+  const fastPaths = new Map<string, UnaryFastPath[]>();
   const recordService = (
     service: DescService,
     implementation: object,
     serviceOptions: Partial<UniversalHandlerOptions> | undefined,
   ) => {
-    if (options.grpcUnaryFastPath === false) {
+    if (options.unaryFastPaths === false) {
       return;
     }
     for (const method of service.methods) {
       if (method.methodKind !== "unary") {
         continue;
       }
-      const fast = createGrpcUnaryFastPath(service, implementation, method as DescMethodUnary, {
-        ...routerOptions,
-        ...serviceOptions,
-      });
-      if (fast !== undefined) {
-        fastPaths.set(`/${service.typeName}/${method.name}`, fast);
+      const merged = { ...routerOptions, ...serviceOptions };
+      const paths = [
+        createGrpcUnaryFastPath(service, implementation, method as DescMethodUnary, merged),
+        createConnectUnaryFastPath(service, implementation, method as DescMethodUnary, merged),
+      ].filter((path): path is UnaryFastPath => path !== undefined);
+      if (paths.length > 0) {
+        fastPaths.set(`/${service.typeName}/${method.name}`, paths);
       }
     }
   };
@@ -111,10 +115,14 @@ export function createConnectAdapter(options: ConnectAdapterOptions) {
   };
 
   return function connectAdapter(req: AnyRequest, res: AnyResponse): void {
-    const fast = fastPaths.get(req.url ?? "");
-    if (fast?.accepts(req)) {
-      fast.serve(req, res, viaConnect);
-      return;
+    const paths = fastPaths.get(req.url ?? "");
+    if (paths !== undefined) {
+      for (const fast of paths) {
+        if (fast.accepts(req)) {
+          fast.serve(req, res, viaConnect);
+          return;
+        }
+      }
     }
     viaConnect(req, res, undefined);
   };

@@ -28,12 +28,12 @@ import type { AnyRequest, AnyResponse } from "./node-types.js";
 /** What a fast unary call hands back when it cannot serve a request itself. */
 export type FallBack = (req: AnyRequest, res: AnyResponse, body: Uint8Array[] | undefined) => void;
 
-/** One unary method's fast gRPC path. */
-export interface GrpcUnaryFastPath {
+/** One unary method's fast path for one protocol. */
+export interface UnaryFastPath {
   /**
-   * True for the requests this path serves: POST over HTTP/2, a binary gRPC
-   * content type, no request compression. Anything else goes to Connect's
-   * own handler untouched.
+   * True for the requests this path serves (gRPC: POST over HTTP/2, a binary
+   * gRPC content type, no request compression). Anything else goes to
+   * Connect's own handler untouched.
    */
   accepts(req: AnyRequest): boolean;
   /**
@@ -54,7 +54,7 @@ const okTrailer: Record<string, string> = { "grpc-status": "0" };
  * with no reason, which makes Node build a `DOMException` (and its stack) on
  * every call; a shared reason costs nothing and reads as the call's end.
  */
-const callDone = new ConnectError("the call has completed", Code.Canceled);
+export const callDone = new ConnectError("the call has completed", Code.Canceled);
 
 /**
  * Why this exists: connect-es serves gRPC unary calls through the same
@@ -79,7 +79,7 @@ export function createGrpcUnaryFastPath(
   implementation: Partial<ServiceImpl<DescService>>,
   method: DescMethodUnary,
   options: Partial<UniversalHandlerOptions>,
-): GrpcUnaryFastPath | undefined {
+): UnaryFastPath | undefined {
   const opt = validateUniversalHandlerOptions(options);
   if (opt.requestGate !== undefined || opt.shutdownSignal !== undefined) {
     return undefined; // Not replicated here: Connect's handler serves these.
@@ -217,38 +217,51 @@ export function createGrpcUnaryFastPath(
       return type?.binary === true && (encoding === undefined || encoding === "identity");
     },
     serve(req, res, fallBack) {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const onData = (chunk: Buffer) => {
-        chunks.push(chunk);
-        size += chunk.byteLength;
-        if (size > envelopeMax) {
-          // Too big for one envelope within readMaxBytes: Connect reads the
-          // rest and answers with its limit error.
-          req.off("data", onData);
-          req.off("end", onEnd);
-          req.pause();
-          fallBack(req, res, chunks);
-        }
-      };
-      const onEnd = () => {
-        req.off("data", onData);
-        serveMessage(req, res, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), fallBack);
-      };
-      req.on("data", onData);
-      req.once("end", onEnd);
+      readBody(req, res, envelopeMax, fallBack, (bytes) => serveMessage(req, res, bytes, fallBack));
     },
   };
 }
 
+/**
+ * Reads a request body of at most `max` bytes and hands it to `onBody`. A
+ * bigger body goes to `fallBack` with what was read: Connect's handler reads
+ * the rest and answers with its limit error.
+ */
+export function readBody(
+  req: AnyRequest,
+  res: AnyResponse,
+  max: number,
+  fallBack: FallBack,
+  onBody: (bytes: Uint8Array) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const onData = (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size > max) {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.pause();
+      fallBack(req, res, chunks);
+    }
+  };
+  const onEnd = () => {
+    req.off("data", onData);
+    onBody(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+  };
+  req.on("data", onData);
+  req.once("end", onEnd);
+}
+
 /** A request header by its name in any case (connect's constants are capitalized). */
-function headerValue(req: AnyRequest, name: string): string | undefined {
+export function headerValue(req: AnyRequest, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
 /** Node's request headers as a fetch `Headers`, without HTTP/2 pseudo-headers. */
-function webHeaders(req: AnyRequest): Headers {
+export function webHeaders(req: AnyRequest): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (name.startsWith(":") || value === undefined) {
@@ -265,7 +278,7 @@ function webHeaders(req: AnyRequest): Headers {
   return headers;
 }
 
-function nodeHeaders(headers: Headers): Record<string, string | string[]> {
+export function nodeHeaders(headers: Headers): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = {};
   headers.forEach((value, name) => {
     if (name === "set-cookie") {

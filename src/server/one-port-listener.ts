@@ -29,10 +29,11 @@ export function createOnePortListener(options: OnePortListenerOptions): {
   const sockets = new Set<Socket>();
   const sniffing = new Set<Socket>();
   const sniffTimeoutMs = options.sniffTimeoutMs ?? 10_000;
-  // Both servers write responses in several small pieces (HTTP/2 frames;
-  // headers and body). http.createServer and grpc-js disable Nagle's
-  // algorithm for that; a plain net.Server leaves it on, and it holds small
-  // writes back until the peer's ACK.
+  // A plain net.Server leaves Nagle's algorithm on, which holds small writes
+  // back until the peer's ACK. HTTP/2 sessions turn it off on their socket,
+  // but http.Server does so only for sockets it accepts itself, not for ones
+  // handed to it with emit("connection"); connect-node writes an HTTP/1.1
+  // response in several pieces.
   const server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     sniffing.add(socket);
