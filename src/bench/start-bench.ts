@@ -16,8 +16,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { localGet } from "../experiment/local-get.js";
 import { toStat } from "../experiment/repeat-stat.js";
+import { rawGet } from "../load/raw-client.js";
 import { projectRoot } from "../runtime/entry.js";
 import { processTree } from "../runtime/process-tree.js";
 
@@ -108,7 +108,11 @@ async function firstOk(
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     try {
-      const res = await localGet(url, 5_000, 8 * 1024 * 1024, headers);
+      const res = await rawGet(url, {
+        timeoutMs: 5_000,
+        maxBytes: 8 * 1024 * 1024,
+        headers: headers,
+      });
       if (res.status === 200) {
         return performance.now() - startedAt;
       }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { localGet } from "../experiment/local-get.js";
+import { rawGet } from "../load/raw-client.js";
 import { parsePrometheusText, sumSamples } from "../metrics/prometheus-text.js";
 import { startSteadyLoad } from "./steady-load.js";
 
@@ -68,16 +68,22 @@ describe("embedded cluster launcher (--workers 2)", { timeout: 90_000 }, () => {
     assert.equal(primaryPid, server.child.pid);
     const seen = new Set<number>();
     for (let i = 0; i < 40 && seen.size < 2; i++) {
-      seen.add(Number((await localGet(`${baseUrl}/.well-known/live`, 10_000)).headers["x-worker"]));
+      seen.add(
+        Number(
+          (await rawGet(`${baseUrl}/.well-known/live`, { timeoutMs: 10_000 })).headers.get(
+            "x-worker",
+          ),
+        ),
+      );
     }
     assert.deepEqual([...seen].sort(), [...pids].sort());
   });
 
   it("reports every worker's metrics, labelled by pid, from any worker", async () => {
     const scrape = async () => {
-      const { status, headers, body } = await localGet(`${baseUrl}/metrics`, 10_000);
+      const { status, headers, body } = await rawGet(`${baseUrl}/metrics`, { timeoutMs: 10_000 });
       assert.equal(status, 200);
-      assert.ok(pids.includes(Number(headers["x-worker"])));
+      assert.ok(pids.includes(Number(headers.get("x-worker"))));
       return parsePrometheusText(body);
     };
     const live = { route: "/.well-known/live", format: "rest-json", code: "2xx" };
@@ -101,7 +107,7 @@ describe("embedded cluster launcher (--workers 2)", { timeout: 90_000 }, () => {
     }
     const before = sumSamples(first, "loopstall_requests_total", live);
     for (let i = 0; i < 6; i++) {
-      await localGet(`${baseUrl}/.well-known/live`, 10_000);
+      await rawGet(`${baseUrl}/.well-known/live`, { timeoutMs: 10_000 });
     }
     // A response is counted when it closes, which can trail the client by a tick.
     let afterCount = before;
@@ -127,7 +133,13 @@ describe("embedded cluster launcher (--workers 2)", { timeout: 90_000 }, () => {
     const replacement = Number(restarted[1]);
     const seen = new Set<number>();
     for (let i = 0; i < 40 && !seen.has(replacement); i++) {
-      seen.add(Number((await localGet(`${baseUrl}/.well-known/live`, 10_000)).headers["x-worker"]));
+      seen.add(
+        Number(
+          (await rawGet(`${baseUrl}/.well-known/live`, { timeoutMs: 10_000 })).headers.get(
+            "x-worker",
+          ),
+        ),
+      );
     }
     const result = await load.stop();
     t.diagnostic(

@@ -3,6 +3,7 @@ import { arch, availableParallelism, cpus, platform } from "node:os";
 import { join } from "node:path";
 import { defaultShape, type ResolvedShape } from "../contract/shape.js";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
+import { type Launcher, startServerProcess } from "../launcher/server-process.js";
 import {
   defaultHeavySettings,
   defaultPhaseSettings,
@@ -20,7 +21,6 @@ import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js
 import { checkK6Options, requireK6, runK6Load } from "./k6-engine.js";
 import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "./metrics-scrape.js";
 import { writeReports } from "./report-writer.js";
-import { type Launcher, startServerProcess } from "./server-process.js";
 import type { CellSummary, ExperimentSummary } from "./summary.js";
 
 export interface ExperimentOptions {
@@ -150,7 +150,11 @@ async function runRepeat(
   const server = await startServerProcess({
     launcher: options.launcher,
     workers: cell.workers,
-    strategy: cell.strategy,
+    env: {
+      STRATEGY: cell.strategy,
+      // Heavy calls cancelled at the end of a run may still be encoding; don't wait long for them.
+      SHUTDOWN_TIMEOUT_MS: "3000",
+    },
     ...(options.verbose && { onOutput: (line: string) => io.log(`  server: ${line}`) }),
   });
   try {

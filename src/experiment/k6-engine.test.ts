@@ -14,6 +14,7 @@ import { delimiter, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { defaultHeavySettings, defaultProbeSettings, type LoadOptions } from "../load/load-run.js";
+import { projectRoot } from "../runtime/entry.js";
 import { createExperimentCommand } from "./experiment-cli.js";
 import { defaultExperimentOptions, runExperiment } from "./experiment-runner.js";
 import {
@@ -28,7 +29,6 @@ import {
   requireK6,
   runK6Load,
 } from "./k6-engine.js";
-import { projectRoot } from "./server-process.js";
 import { validateSummary } from "./summary-validator.js";
 
 const libUrl = (file: string) => pathToFileURL(join(projectRoot, "loadtest", "lib", file)).href;

@@ -45,7 +45,7 @@ import {
 } from "../contract/run-limits.js";
 import type { LoadOptions, LoadResult, Phase, PhaseStats } from "../load/load-run.js";
 import { checkLocalTarget } from "../load/local-target.js";
-import { projectRoot } from "./server-process.js";
+import { projectRoot } from "../runtime/entry.js";
 
 export interface K6EngineSettings {
   /** The k6 executable. Default `k6` (looked up on PATH). */
