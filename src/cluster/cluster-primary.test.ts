@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { startSteadyLoad } from "../../test/support/steady-load.js";
 import { rawGet } from "../load/raw-client.js";
 import { parsePrometheusText, sumSamples } from "../metrics/prometheus-text.js";
-import { startSteadyLoad } from "./steady-load.js";
 
 const root = resolve(import.meta.dirname, "../..");
 

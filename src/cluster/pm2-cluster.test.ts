@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { startSteadyLoad } from "../../test/support/steady-load.js";
 import { pm2AppName, type ServerProcess, startServerProcess } from "../launcher/server-process.js";
 import { rawGet } from "../load/raw-client.js";
-import { startSteadyLoad } from "./steady-load.js";
 
 const appName = pm2AppName;
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fixtureSummary } from "./report-fixture.js";
+import { fixtureSummary } from "../../test/support/report-fixture.js";
 import { renderMarkdown } from "./report-markdown.js";
 import { cellColumns } from "./report-table.js";
 import type { ExperimentSummary } from "./summary.js";

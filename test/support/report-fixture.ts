@@ -1,5 +1,10 @@
-import type { Format, Strategy } from "../contract/wire.js";
-import type { CellSummary, ExperimentSummary, Stat, TimelinePoint } from "./summary.js";
+import type { Format, Strategy } from "../../src/contract/wire.js";
+import type {
+  CellSummary,
+  ExperimentSummary,
+  Stat,
+  TimelinePoint,
+} from "../../src/experiment/summary.js";
 
 /**
  * A deterministic, plausible ExperimentSummary for tests and for previewing
