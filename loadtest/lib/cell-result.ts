@@ -23,13 +23,9 @@
  * so `workerSpread` is `{}`. Plain module, no k6 or Node APIs.
  */
 
+import { type Phase, phaseAt } from "../../src/contract/phases.ts";
 import type { K6SummaryData, SummaryMetric } from "./k6-summary.ts";
 import { timelineFromMetrics } from "./timeline.ts";
-
-/** The three phases: probe alone, probe with heavy load, probe alone again. */
-export type Phase = "baseline" | "heavy" | "recovery";
-
-export const phaseNames: readonly Phase[] = ["baseline", "heavy", "recovery"];
 
 /** Trend (ms) of probe latencies, by the phase the call started in. */
 export function probeDurationMetric(phase: Phase): string {
@@ -62,15 +58,6 @@ export const resultMetrics = {
 
 /** The Trend statistics the result reads; the script sets them as `summaryTrendStats`. */
 export const resultTrendStats: string[] = ["avg", "min", "med", "max", "p(50)", "p(99)", "count"];
-
-/** The phase holding `nowMs`, for a run whose setup() started at `startMs`. */
-export function phaseAt(startMs: number, nowMs: number, baselineS: number, heavyS: number): Phase {
-  const elapsedMs = nowMs - startMs;
-  if (elapsedMs < baselineS * 1000) {
-    return "baseline";
-  }
-  return elapsedMs < (baselineS + heavyS) * 1000 ? "heavy" : "recovery";
-}
 
 /**
  * How a heavy call that ended at `nowMs` counts: a failure after the heavy

@@ -14,6 +14,8 @@
  * null; error strings carry the code but not the server's message; and
  * `--connections` does not apply (each k6 VU has its own connection).
  */
+
+import { goCodeName, goCodeNames } from "../../src/contract/go-codes.ts";
 import {
   type GhzOverrides,
   type GhzSettings,
@@ -26,8 +28,6 @@ import {
   type GhzAggregates,
   type GhzReport,
   ghzPercentiles,
-  goCodeName,
-  goCodeNames,
 } from "../../src/ghz/report-builder.ts";
 import type { SummaryMetric } from "./k6-summary.ts";
 

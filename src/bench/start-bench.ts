@@ -16,6 +16,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
+import { strategyHeader } from "../contract/wire.js";
 import { toStat } from "../experiment/repeat-stat.js";
 import { rawGet } from "../load/raw-client.js";
 import { projectRoot } from "../runtime/entry.js";
@@ -78,7 +79,7 @@ async function measure(cwd: string, workers: number): Promise<RoundResult> {
     const url = await announcedUrl(child);
     const liveMs = await firstOk(`${url}/.well-known/live`, startedAt, {});
     const offloadMs = await firstOk(`${url}/v1/clients?count=2`, startedAt, {
-      "loopstall-strategy": "offload",
+      [strategyHeader]: "offload",
     });
     return { liveMs, offloadMs, commands: processTree(child.pid ?? 0) };
   } finally {

@@ -36,6 +36,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Phase } from "../contract/phases.js";
 import {
   describePhaseLimits,
   k6GracefulStopSeconds,
@@ -43,7 +44,7 @@ import {
   minK6Version,
   phaseLimits,
 } from "../contract/run-limits.js";
-import type { LoadOptions, LoadResult, Phase, PhaseStats } from "../load/load-run.js";
+import type { LoadOptions, LoadResult, PhaseStats } from "../load/load-run.js";
 import { checkLocalTarget } from "../load/local-target.js";
 import { projectRoot } from "../runtime/entry.js";
 

@@ -1,7 +1,8 @@
 import { Command, Option } from "commander";
+import type { Phase } from "../contract/phases.js";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
 import { addLoadFlags, intOption, type LoadFlags, settingsFromFlags } from "./load-flags.js";
-import { type LoadResult, type Phase, runLoad } from "./load-run.js";
+import { type LoadResult, runLoad } from "./load-run.js";
 import { checkLocalTarget } from "./local-target.js";
 import { createProgressDisplay } from "./progress-display.js";
 import { formatTimelineLine } from "./timeline.js";

@@ -1,4 +1,5 @@
 import type { Worker } from "node:worker_threads";
+import type { Phase } from "../contract/phases.js";
 import { phaseLimits } from "../contract/run-limits.js";
 import type { ResolvedShape } from "../contract/shape.js";
 import type { Format, Strategy } from "../contract/wire.js";
@@ -11,9 +12,6 @@ import type { ProbeTarget } from "./probe-call.js";
 import { SecondBuckets } from "./timeline.js";
 import { receiveWindowBytes } from "./transports.js";
 import { WorkerTally } from "./worker-tally.js";
-
-/** The three phases of a run: probe alone, probe with heavy load, probe alone again. */
-export type Phase = "baseline" | "heavy" | "recovery";
 
 export interface ProbeSettings {
   /**

@@ -3,6 +3,7 @@ import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { workerHeader } from "../contract/wire.js";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import type { HealthState } from "../service/health-service.js";
 import { createRoutes } from "../service/routes.js";
@@ -58,7 +59,7 @@ export function createRequestHandler(
   );
   const worker = String(process.pid);
   return (req: AnyRequest, res: AnyResponse): void => {
-    res.setHeader("x-worker", worker);
+    res.setHeader(workerHeader, worker);
     if (!health.serving && req.httpVersionMajor === 1) {
       // Draining: end each HTTP/1.1 keep-alive connection after its response.
       res.setHeader("connection", "close");
