@@ -4,6 +4,7 @@
  * to disk as `summary.json`; docs/summary-schema.md documents every field.
  */
 
+import type { TimelinePoint } from "../contract/results.js";
 import type { Format, Strategy } from "../contract/wire.js";
 
 /** median with the min and max over a cell's repeats */
@@ -11,12 +12,6 @@ export interface Stat {
   median: number;
   min: number;
   max: number;
-}
-export interface TimelinePoint {
-  t: number /* seconds since the run started */;
-  epoch: number /* unix second */;
-  probe: number;
-  heavy: number;
 }
 export interface CellSummary {
   format: Format;

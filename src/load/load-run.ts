@@ -1,9 +1,9 @@
 import type { Worker } from "node:worker_threads";
 import type { Phase } from "../contract/phases.js";
+import type { TimelinePoint } from "../contract/results.js";
 import { phaseLimits } from "../contract/run-limits.js";
 import type { ResolvedShape } from "../contract/shape.js";
 import type { Format, Strategy } from "../contract/wire.js";
-import type { TimelinePoint } from "../experiment/summary.js";
 import { entryBeside, startWorker } from "../runtime/entry.js";
 import { LatencyHistogram } from "./latency-histogram.js";
 import type { FromThread, ThreadConfig, ToThread } from "./load-thread.js";

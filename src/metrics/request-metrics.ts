@@ -1,6 +1,6 @@
 import { Counter, type Registry } from "prom-client";
-import type { AnyRequest, AnyResponse } from "../server/node-types.js";
-import { splitRequestUrl } from "../server/request-url.js";
+import type { AnyRequest, AnyResponse } from "../http/node-types.js";
+import { splitRequestUrl } from "../http/request-url.js";
 import { requestFormat, routeLabel, statusClass } from "./request-labels.js";
 
 /**

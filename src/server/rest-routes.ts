@@ -4,14 +4,14 @@ import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { defaultPageSize, type ResolvedShape, type ShapeLimits } from "../contract/shape.js";
 import { type Strategy, strategyHeader } from "../contract/wire.js";
 import { ListClientsResponseSchema, type TreeShape } from "../gen/bank/v1/bank_pb.js";
+import { writeJson, writeJsonError, writeMethodNotAllowed } from "../http/json-error.js";
+import type { AnyRequest, AnyResponse } from "../http/node-types.js";
+import { splitRequestUrl } from "../http/request-url.js";
 import { buildClients } from "../model/client-factory.js";
 import { resolveShape } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { abortOnClose, writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
 import { parseStrategy, requestStrategy } from "../strategy/strategy.js";
-import { writeJson, writeJsonError, writeMethodNotAllowed } from "./json-error.js";
-import type { AnyRequest, AnyResponse } from "./node-types.js";
-import { splitRequestUrl } from "./request-url.js";
 
 export interface RestRoutesOptions {
   limits: ShapeLimits;

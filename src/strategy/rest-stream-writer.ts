@@ -3,8 +3,8 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { toJson } from "@bufbuild/protobuf";
 import type { ResolvedShape } from "../contract/shape.js";
 import { ClientSchema } from "../gen/bank/v1/bank_pb.js";
+import type { AnyResponse } from "../http/node-types.js";
 import { buildClients } from "../model/client-factory.js";
-import type { AnyResponse } from "../server/node-types.js";
 
 /** Options of {@link writeClientsStream}. */
 export interface ClientsStreamOptions {
