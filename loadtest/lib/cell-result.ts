@@ -24,6 +24,7 @@
  */
 
 import { type Phase, phaseAt } from "../../src/contract/phases.ts";
+import type { K6CellResult, K6PhaseStats } from "../../src/experiment/k6-cell-schema.ts";
 import type { K6SummaryData, SummaryMetric } from "./k6-summary.ts";
 import { timelineFromMetrics } from "./timeline.ts";
 
@@ -76,43 +77,6 @@ export function heavyOutcome(
     return "ok";
   }
   return phaseAt(startMs, nowMs, baselineS, heavyS) === "recovery" ? "cancelled" : "error";
-}
-
-/** Probe numbers for one phase (LoadResult's PhaseStats). */
-export interface K6PhaseStats {
-  completed: number;
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
-
-/** What RESULT_OUT holds. */
-export interface K6CellResult {
-  kind: "loopstall-k6-result";
-  version: 1;
-  format: string;
-  strategy: string;
-  /** Epoch ms: setup()'s start, and that plus k6's test run duration. */
-  startedAt: number;
-  endedAt: number;
-  timeline: Array<{ t: number; epoch: number; probe: number; heavy: number }>;
-  /** Seconds on the timeline's `t` axis at which the heavy scenario was planned to start and stop. */
-  phases: { heavyStart: number; heavyEnd: number };
-  probe: { baseline: K6PhaseStats; heavy: K6PhaseStats; recovery: K6PhaseStats; errors: number };
-  heavy: {
-    completed: number;
-    errors: number;
-    cancelled: number;
-    /** Mean size of a successful response, bytes (0 if none). */
-    responseBytes: number;
-    totalBytes: number;
-    rps: number;
-    mbPerS: number;
-  };
-  /** Always `{}`: k6 cannot tally `x-worker` pids it does not know in advance. */
-  workerSpread: Record<string, number>;
-  errorSamples: string[];
 }
 
 export interface CellResultSettings {

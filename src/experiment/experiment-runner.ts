@@ -21,7 +21,7 @@ import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js
 import { checkK6Options, requireK6, runK6Load } from "./k6-engine.js";
 import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "./metrics-scrape.js";
 import { writeReports } from "./report-writer.js";
-import type { CellSummary, ExperimentSummary } from "./summary.js";
+import type { CellSummary, ExperimentSummary } from "./summary-schema.js";
 
 export interface ExperimentOptions {
   /** Formats of the heavy request. Default all five (quick: connect-proto, connect-json). */

@@ -36,6 +36,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as v from "valibot";
 import type { Phase } from "../contract/phases.js";
 import {
   describePhaseLimits,
@@ -44,9 +45,11 @@ import {
   minK6Version,
   phaseLimits,
 } from "../contract/run-limits.js";
-import type { LoadOptions, LoadResult, PhaseStats } from "../load/load-run.js";
+import type { LoadOptions, LoadResult } from "../load/load-run.js";
 import { checkLocalTarget } from "../load/local-target.js";
 import { projectRoot } from "../runtime/entry.js";
+import { k6CellResultSchema } from "./k6-cell-schema.js";
+import { expectedPhrase, issueMessage, issuePath } from "./schema-issue.js";
 
 export interface K6EngineSettings {
   /** The k6 executable. Default `k6` (looked up on PATH). */
@@ -415,76 +418,31 @@ function spawnK6(
 
 /** Checks RESULT_OUT's JSON and turns it into a LoadResult with k6's CPU. */
 export function parseK6Result(json: unknown, wallMs: number, cpuTicks: number): LoadResult {
-  const r = object(json, "result");
-  if (r.kind !== "loopstall-k6-result" || r.version !== 1) {
+  if (
+    typeof json === "object" &&
+    json !== null &&
+    ((json as { kind?: unknown }).kind !== "loopstall-k6-result" ||
+      (json as { version?: unknown }).version !== 1)
+  ) {
     throw new Error("k6 result: not a loopstall-k6-result version 1 (is concurrency.ts current?)");
   }
-  const probe = object(r.probe, "probe");
-  const heavy = object(r.heavy, "heavy");
-  const phases = object(r.phases, "phases");
-  const phaseStats = (name: string): PhaseStats => {
-    const p = object(probe[name], `probe.${name}`);
-    const n = (key: string) => number(p[key], `probe.${name}.${key}`);
-    return {
-      completed: n("completed"),
-      rps: n("rps"),
-      p50Ms: n("p50Ms"),
-      p99Ms: n("p99Ms"),
-      maxMs: n("maxMs"),
-    };
-  };
-  const h = (key: string) => number(heavy[key], `heavy.${key}`);
-  if (!Array.isArray(r.timeline)) {
-    throw new Error("k6 result: timeline is not an array");
+  const parsed = v.safeParse(k6CellResultSchema, json, { abortEarly: true });
+  if (!parsed.success) {
+    const [issue] = parsed.issues;
+    const where = issuePath("", issue).replace(/^\./, "") || "result";
+    const what = issue.kind === "schema" ? `is not ${expectedPhrase(issue)}` : issueMessage(issue);
+    throw new Error(`k6 result: ${where} ${what}`);
   }
-  const spread = object(r.workerSpread, "workerSpread");
+  const r = parsed.output;
   return {
-    startedAt: number(r.startedAt, "startedAt"),
-    endedAt: number(r.endedAt, "endedAt"),
-    timeline: r.timeline.map((value: unknown, i: number) => {
-      const p = object(value, `timeline[${i}]`);
-      const n = (key: string) => number(p[key], `timeline[${i}].${key}`);
-      return { t: n("t"), epoch: n("epoch"), probe: n("probe"), heavy: n("heavy") };
-    }),
-    phases: {
-      heavyStart: number(phases.heavyStart, "phases.heavyStart"),
-      heavyEnd: number(phases.heavyEnd, "phases.heavyEnd"),
-    },
-    probe: {
-      baseline: phaseStats("baseline"),
-      heavy: phaseStats("heavy"),
-      recovery: phaseStats("recovery"),
-      errors: number(probe.errors, "probe.errors"),
-    },
-    heavy: {
-      completed: h("completed"),
-      errors: h("errors"),
-      cancelled: h("cancelled"),
-      responseBytes: h("responseBytes"),
-      totalBytes: h("totalBytes"),
-      rps: h("rps"),
-      mbPerS: h("mbPerS"),
-    },
-    workerSpread: Object.fromEntries(
-      Object.entries(spread).map(([worker, n]) => [worker, number(n, `workerSpread.${worker}`)]),
-    ),
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    timeline: r.timeline,
+    phases: r.phases,
+    probe: r.probe,
+    heavy: r.heavy,
+    workerSpread: r.workerSpread,
     loadgenCpuPercent: (cpuTicks / clockTicksPerSecond / (Math.max(1, wallMs) / 1000)) * 100,
-    errorSamples: Array.isArray(r.errorSamples)
-      ? r.errorSamples.filter((s: unknown): s is string => typeof s === "string").slice(0, 10)
-      : [],
+    errorSamples: r.errorSamples.slice(0, 10),
   };
-}
-
-function object(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new Error(`k6 result: ${what} is not an object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function number(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new Error(`k6 result: ${what} is not a number`);
-  }
-  return value;
 }

@@ -1,7 +1,7 @@
 import { escapeHtml } from "./report-escape.js";
 import { formatMs, formatPercent } from "./report-format.js";
 import { cellLabel } from "./report-table.js";
-import type { CellSummary, Stat } from "./summary.js";
+import type { CellSummary, Stat } from "./summary-schema.js";
 
 /** Series colours, shared with the page's legend styles. */
 export const chartColors = {

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { fixtureSummary } from "../../test/support/report-fixture.js";
 import { renderHtml } from "./report-html.js";
 import { cellColumns } from "./report-table.js";
-import type { ExperimentSummary } from "./summary.js";
+import type { ExperimentSummary } from "./summary-schema.js";
 
 function withCells(count: number): ExperimentSummary {
   const summary = fixtureSummary();

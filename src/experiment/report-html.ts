@@ -14,7 +14,7 @@ import {
   type ReportFact,
   settingsFacts,
 } from "./report-table.js";
-import type { ExperimentSummary } from "./summary.js";
+import type { ExperimentSummary } from "./summary-schema.js";
 
 // Everything is inline: the page must open offline, from a file, with nothing fetched.
 const styles = `

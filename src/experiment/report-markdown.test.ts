@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { fixtureSummary } from "../../test/support/report-fixture.js";
 import { renderMarkdown } from "./report-markdown.js";
 import { cellColumns } from "./report-table.js";
-import type { ExperimentSummary } from "./summary.js";
+import type { ExperimentSummary } from "./summary-schema.js";
 
 /** Splits a Markdown table row into its cells, honouring `\|` escapes. */
 function tableCells(line: string): string[] {
