@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { AbortFanout } from "./abort-fanout.js";
 
 /**
  * What one call returned. `status` is a gRPC code name as ghz writes it:
@@ -107,18 +107,21 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     return issued++;
   };
 
+  // One listener on the run's signal for every call and wait, however many
+  // are in flight (see abort-fanout.ts).
+  const cancel = new AbortFanout(signal);
+
   const runOne = async (conn: number, scheduled: number): Promise<void> => {
     const began = performance.now();
-    // A controller per call, linked by hand: AbortSignal.any on one long-lived
-    // signal keeps every call's signal alive in Node 20.
+    // A controller per call, linked through the fanout: AbortSignal.any on one
+    // long-lived signal keeps every call's signal alive in Node 20.
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort(new DOMException(`call timed out after ${timeoutMs} ms`, "TimeoutError"));
     }, timeoutMs);
-    const onCancel = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", onCancel, { once: true });
+    const unsubscribe = cancel.subscribe((reason) => controller.abort(reason));
     let outcome: CallOutcome;
     try {
       outcome = await call(conn, controller.signal);
@@ -129,7 +132,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       };
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onCancel);
+      unsubscribe();
     }
     const ended = performance.now();
     const from = rps > 0 ? scheduled : began;
@@ -151,12 +154,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       if (rps > 0) {
         scheduled = t0 + (slot * 1000) / rps;
         const wait = scheduled - performance.now();
-        if (wait > 0) {
-          try {
-            await sleep(wait, undefined, signal && { signal });
-          } catch {
-            return; // The run stopped while this worker waited.
-          }
+        if (wait > 0 && !(await cancel.sleep(wait))) {
+          return; // The run stopped while this worker waited.
         }
       }
       await runOne(conn, scheduled);
@@ -169,6 +168,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     if (!signal?.aborted) {
       throw error;
     }
+  } finally {
+    cancel.dispose();
   }
   const endReason = signal?.aborted ? "cancel" : durationMs > 0 ? "timeout" : "normal";
   return { startedAt, endedAt: performance.timeOrigin + performance.now(), count, endReason };
