@@ -176,6 +176,45 @@ describe("runWorkload", () => {
     assert.equal(getEventListeners(controller.signal, "abort").length, 0);
   });
 
+  it("backs off on connection errors instead of spinning, and names them Unavailable", async () => {
+    // A port nobody listens on: bind one, note it, close it.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const dead = [0, 1].map(() => openRawConnection(`http://127.0.0.1:${port}`, "1.1"));
+    const records: RequestRecord[] = [];
+    try {
+      const result = await runWorkload({
+        async call(conn, signal) {
+          const res = await (dead[conn] as RawConnection).request(
+            { method: "GET", path: "/", headers: {} },
+            signal,
+            () => {},
+          );
+          return { status: res.status === 200 ? "OK" : "Unknown" };
+        },
+        concurrency: 2,
+        connections: 2,
+        durationMs: 700,
+        timeoutMs: 1_000,
+        onRecord: (r) => records.push(r),
+      });
+      // 10 + 20 + 40 + 80 + 160 + 320 ms of backoff: about 7 calls a worker in 700 ms
+      // (without backoff, thousands).
+      assert.ok(result.count <= 20, `${result.count} calls in 700 ms against a closed port`);
+      assert.ok(result.count >= 4);
+    } finally {
+      for (const c of dead) {
+        c.close();
+      }
+    }
+    assert.ok(
+      records.every((r) => r.status === "Unavailable"),
+      records[0]?.error,
+    );
+  });
+
   it("rejects out-of-range options", async () => {
     const base = { call: call("/"), concurrency: 1, connections: 1, timeoutMs: 100 };
     await assert.rejects(runWorkload({ ...base, concurrency: 0 }), RangeError);

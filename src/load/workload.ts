@@ -1,4 +1,5 @@
 import { AbortFanout } from "./abort-fanout.js";
+import { isConnectionError } from "./connection-error.js";
 
 /**
  * What one call returned. `status` is a gRPC code name as ghz writes it:
@@ -66,6 +67,14 @@ export interface WorkloadResult {
   endReason: "normal" | "cancel" | "timeout";
 }
 
+/**
+ * After a call fails with `Unavailable` (no connection: refused, reset, lost),
+ * its worker waits before the next call: 10 ms, doubling per failure in a
+ * row up to 1 s, and back to none after a success. Without it, a run against
+ * a port nobody listens on spins through thousands of failures a second.
+ */
+export const connectionBackoff = { initialMs: 10, maxMs: 1_000 } as const;
+
 /** The hard cap on `total`, so a typo can't start an endless run. */
 export const maxTotal = 100_000_000;
 
@@ -111,7 +120,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   // are in flight (see abort-fanout.ts).
   const cancel = new AbortFanout(signal);
 
-  const runOne = async (conn: number, scheduled: number): Promise<void> => {
+  const runOne = async (conn: number, scheduled: number): Promise<string> => {
     const began = performance.now();
     // A controller per call, linked through the fanout: AbortSignal.any on one
     // long-lived signal keeps every call's signal alive in Node 20.
@@ -127,7 +136,13 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       outcome = await call(conn, controller.signal);
     } catch (error) {
       outcome = {
-        status: timedOut ? "DeadlineExceeded" : signal?.aborted ? "Canceled" : "Unknown",
+        status: timedOut
+          ? "DeadlineExceeded"
+          : signal?.aborted
+            ? "Canceled"
+            : isConnectionError(error)
+              ? "Unavailable"
+              : "Unknown",
         error: error instanceof Error ? error.message : String(error),
       };
     } finally {
@@ -145,10 +160,12 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       ...(outcome.worker !== undefined && { worker: outcome.worker }),
       ...(outcome.bytes !== undefined && { bytes: outcome.bytes }),
     });
+    return outcome.status;
   };
 
   const loop = async (index: number): Promise<void> => {
     const conn = index % connections;
+    let failuresInARow = 0;
     for (let slot = nextSlot(); slot !== undefined; slot = nextSlot()) {
       let scheduled = performance.now();
       if (rps > 0) {
@@ -158,7 +175,17 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
           return; // The run stopped while this worker waited.
         }
       }
-      await runOne(conn, scheduled);
+      const status = await runOne(conn, scheduled);
+      failuresInARow = status === "Unavailable" ? failuresInARow + 1 : 0;
+      if (failuresInARow > 0) {
+        const backoffMs = Math.min(
+          connectionBackoff.maxMs,
+          connectionBackoff.initialMs * 2 ** (failuresInARow - 1),
+        );
+        if (!(await cancel.sleep(Math.min(backoffMs, deadline - performance.now())))) {
+          return;
+        }
+      }
     }
   };
 
