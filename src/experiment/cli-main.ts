@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { runGhzCli } from "../ghz/ghz-command.js";
+import { CliExit } from "../load/cli-exit.js";
 import { createLoadCommand } from "../load/load-cli.js";
 import { createExperimentCommand } from "./experiment-cli.js";
 
@@ -44,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     process.stderr.write(`loopstall: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return error instanceof CliExit ? error.exitCode : 1;
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type HeavySettings,
   type LoadOptions,
   type LoadResult,
+  type Phase,
   type PhaseSettings,
   type ProbeSettings,
   runLoad,
@@ -44,7 +45,7 @@ export interface ExperimentOptions {
   shape: ResolvedShape;
   /** Output directory. Default `results/<timestamp>/`. */
   outDir: string;
-  /** Also print each run's per-second timeline. Default false. */
+  /** Also print the server's output (each run's timeline is always printed). Default false. */
   verbose: boolean;
 }
 
@@ -93,10 +94,7 @@ export async function runExperiment(
   options: ExperimentOptions,
   io: ExperimentIo,
 ): Promise<{ summary: ExperimentSummary; outDir: string; failures: number }> {
-  if (options.engine === "k6") {
-    await requireK6();
-    checkK6Options(options);
-  }
+  await checkEngine(options);
   const startedAt = new Date();
   const cells: CellSummary[] = [];
   const matrix = options.formats.flatMap((format) =>
@@ -154,6 +152,7 @@ async function runRepeat(
   try {
     let before: Promise<DelaySnapshot | undefined> | undefined;
     let after: Promise<DelaySnapshot | undefined> | undefined;
+    let shownPhase: Phase | undefined;
     const loadOptions: LoadOptions = {
       baseUrl: server.baseUrl,
       format: cell.format,
@@ -171,9 +170,14 @@ async function runRepeat(
           after = scrapeDelay(server.baseUrl);
         }
       },
-      ...(options.verbose && {
-        onSecond: (point) => io.log(`  ${formatTimelineLine(point)}`),
-      }),
+      // The seed's per-second timeline, each row under the phase it lies in.
+      onSecond(point, phase) {
+        if (phase !== shownPhase) {
+          shownPhase = phase;
+          io.log(`  # ${phase}`);
+        }
+        io.log(`  ${formatTimelineLine(point)}`);
+      },
     };
     const load: LoadResult =
       options.engine === "k6" ? await runK6Load(loadOptions) : await runLoad(loadOptions);
@@ -251,6 +255,16 @@ async function buildSummary(
     },
     cells,
   };
+}
+
+/** Throws a clear error unless the chosen engine can run these options (k6: on PATH, closed probe). */
+export async function checkEngine(
+  options: Pick<ExperimentOptions, "engine" | "probe" | "heavy" | "phases">,
+): Promise<void> {
+  if (options.engine === "k6") {
+    checkK6Options(options);
+    await requireK6();
+  }
 }
 
 /** Throws a clear error unless `k6` is on PATH. */

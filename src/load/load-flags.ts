@@ -113,6 +113,19 @@ export function addLoadFlags(command: Command): Command {
     );
 }
 
+/**
+ * Throws a clear error when `--probe-rate` is given without
+ * `--probe-mode open`: the closed probe has no rate, and ignoring the flag
+ * silently would run a different load than the user asked for.
+ */
+export function checkProbeRate(command: Command, flags: Pick<LoadFlags, "probeMode">): void {
+  if (command.getOptionValueSource("probeRate") !== "default" && flags.probeMode !== "open") {
+    throw new Error(
+      "--probe-rate sets the open-model arrival rate; add --probe-mode open (the closed probe calls as fast as answers come)",
+    );
+  }
+}
+
 /** Settings from parsed flags; `workers` sizes the default probe connections. */
 export function settingsFromFlags(
   flags: LoadFlags,
