@@ -1,6 +1,11 @@
 import cluster from "node:cluster";
 import { CommanderError } from "commander";
 import { runClusterPrimary } from "../cluster/cluster-primary.js";
+import {
+  type ConfigErrorMessage,
+  configErrorExitCode,
+  describeListenError,
+} from "./listen-error.js";
 import { startServer } from "./server.js";
 import { parseServerArgs } from "./server-cli.js";
 
@@ -14,7 +19,17 @@ async function main(): Promise<void> {
       }),
     );
   }
-  const server = await startServer(config);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config);
+  } catch (error) {
+    const line = describeListenError(error, config.host, config.port);
+    if (line === undefined) {
+      throw error;
+    }
+    failFast(line);
+    return;
+  }
   console.log(`loopstall serving on ${server.url} (pid ${process.pid})`);
   // PM2's `wait_ready` waits for this before it stops the old worker on reload.
   process.send?.("ready");
@@ -35,6 +50,20 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+}
+
+/**
+ * Exits at once with the configuration-error code. A cluster worker leaves
+ * the line to its primary, which prints it once for all workers.
+ */
+function failFast(line: string): void {
+  if (cluster.isWorker && process.send) {
+    const message: ConfigErrorMessage = { type: "loopstall:config-error", message: line };
+    process.send(message, undefined, {}, () => process.exit(configErrorExitCode));
+    return;
+  }
+  console.error(`loopstall: ${line}`);
+  process.exit(configErrorExitCode);
 }
 
 main().catch((error: unknown) => {
