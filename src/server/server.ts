@@ -1,7 +1,6 @@
 import { createServer as createHttp1Server } from "node:http";
 import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
-import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import type { HealthState } from "../service/health-service.js";
@@ -9,11 +8,11 @@ import { createRoutes } from "../service/routes.js";
 import { EncodePool } from "../strategy/encode-pool.js";
 import { withJsonSlots } from "../strategy/pre-encoded-json.js";
 import { trackHttp2Sessions } from "./http2-drain.js";
-import { writeJsonError } from "./json-error.js";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
 import { createOnePortListener } from "./one-port-listener.js";
 import { createRestRoutes } from "./rest-routes.js";
 import type { ServerConfig } from "./server-config.js";
+import { writeUnknownRoute } from "./unknown-route.js";
 
 /** A listening server. */
 export interface RunningServer {
@@ -47,12 +46,7 @@ export function createRequestHandler(
       readMaxBytes: config.readMaxBytes,
       writeMaxBytes: config.writeMaxBytes,
       maxTimeoutMs: config.maxTimeoutMs,
-      fallback(req, res) {
-        writeJsonError(
-          res,
-          new ConnectError(`no route for ${req.method} ${req.url ?? ""}`, Code.NotFound),
-        );
-      },
+      fallback: writeUnknownRoute,
     }),
   );
   const worker = String(process.pid);
