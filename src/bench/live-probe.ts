@@ -15,12 +15,12 @@ import { rawH2Call } from "./raw-h2-call.js";
  *   not the previous one has answered, and timed from when it was due. A
  *   1 s stall then shows as the 1 s, 0.95 s, ... waits of the callers that
  *   arrived during it, which is what users of a stalled server see.
- * - `sequential`: one call in flight per connection, the next one
+ * - `closed`: one call in flight per connection, the next one
  *   `intervalMs` after the previous one started (or as soon as it answers).
  *   A stall then counts once per connection, so its p99 understates the
  *   stall (the "coordinated omission" of closed-loop probes).
  */
-export type LiveProbeMode = "open" | "sequential";
+export type LiveProbeMode = "open" | "closed";
 
 /** What a probe run is started with. */
 export interface LiveProbeOptions {
@@ -88,7 +88,7 @@ async function probe(options: LiveProbeOptions, stopped: () => boolean): Promise
         if (wait > 0) {
           await new Promise((resolve) => setTimeout(resolve, wait));
         }
-        if (options.mode === "sequential") {
+        if (options.mode === "closed") {
           const start = performance.now();
           due = start + options.intervalMs;
           await call(session, start);

@@ -19,11 +19,13 @@
  * --formats, --strategies, --requests, --max-seconds, --pool-size,
  * --probe-connections, --probe-interval-ms, --probe-mode.
  */
+
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { type ClientHttp2Session, connect } from "node:http2";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { Command, Option } from "commander";
+import { packageVersion } from "../package-version.js";
 import { type Strategy, strategies, strategyHeader } from "../strategy/strategy.js";
 import { type BenchServerMessage, delayResolutionMs } from "./bench-messages.js";
 import type { LiveProbeMode, LiveProbeOptions, LiveProbeSummary } from "./live-probe.js";
@@ -299,16 +301,17 @@ function parseOptions(argv: string[]): BenchOptions {
   };
   const o = new Command("bench:serialize")
     .description("Event-loop blocking of each serialization strategy, per wire format.")
+    .version(packageVersion)
     .addOption(new Option("--quick", "4 requests per load phase and at most 6 s"))
     .addOption(
       new Option("--formats <list>", "comma-separated formats")
         .argParser(list(formats))
-        .default([...formats]),
+        .default([...formats], formats.join(",")),
     )
     .addOption(
       new Option("--strategies <list>", "comma-separated strategies")
         .argParser(list(strategies))
-        .default([...strategies]),
+        .default([...strategies], strategies.join(",")),
     )
     .addOption(
       new Option("--requests <n>", "heavy requests per load phase").argParser(positive).default(10),
@@ -317,9 +320,9 @@ function parseOptions(argv: string[]): BenchOptions {
       new Option("--max-seconds <n>", "time cap of a load phase").argParser(positive).default(15),
     )
     .addOption(
-      new Option("--pool-size <n>", "offload pool threads (default: cores - 1, at least 1)")
+      new Option("--pool-size <n>", "offload pool threads")
         .argParser(positive)
-        .default(Math.max(1, availableParallelism() - 1)),
+        .default(Math.max(1, availableParallelism() - 1), "cores - 1, at least 1"),
     )
     .addOption(
       new Option("--probe-connections <n>", "Live probe connections")
@@ -332,8 +335,11 @@ function parseOptions(argv: string[]): BenchOptions {
         .default(50),
     )
     .addOption(
-      new Option("--probe-mode <mode>", "open: calls sent on schedule; sequential: one at a time")
-        .choices(["open", "sequential"])
+      new Option(
+        "--probe-mode <mode>",
+        "open: calls sent on schedule; closed: one call at a time per connection",
+      )
+        .choices(["open", "closed"])
         .default("open"),
     )
     .parse(argv, { from: "user" })

@@ -46,7 +46,10 @@ export function addLoadFlags(command: Command): Command {
   const d = defaultPhaseSettings;
   return command
     .addOption(
-      new Option("--probe-mode <mode>", "closed: sequential calls per connection; open: fixed rate")
+      new Option(
+        "--probe-mode <mode>",
+        "closed: one call at a time per connection; open: fixed rate",
+      )
         .choices(["closed", "open"])
         .default(p.mode),
     )
@@ -78,7 +81,7 @@ export function addLoadFlags(command: Command): Command {
     .addOption(
       intOption(
         "--heavy-window <bytes>",
-        "HTTP/2 receive window of heavy connections (65535 = HTTP/2's default)",
+        "HTTP/2 receive window of heavy connections, bytes (65535: the HTTP/2 initial window)",
         65_535,
         2 ** 31 - 1,
         h.windowBytes,
