@@ -370,8 +370,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }
 }
 
-function sleepUntil(epochMs: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));
+/** Waits until the wall clock reads `epochMs` (timers may fire a millisecond early). */
+async function sleepUntil(epochMs: number): Promise<void> {
+  while (Date.now() < epochMs) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, epochMs - Date.now())));
+  }
 }
 
 /** One worker thread of the engine, with promises for its lifecycle. */
