@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { configErrorExitCode, describeListenError } from "./listen-error.js";
@@ -7,12 +8,16 @@ import { configErrorExitCode, describeListenError } from "./listen-error.js";
 const root = new URL("../../", import.meta.url);
 
 /** Runs `npm start -- <args>` to its end; resolves with its exit code, output and run time. */
-function runServer(args: string[]): Promise<{ code: number | null; output: string; ms: number }> {
+function runServer(
+  args: string[],
+  as: { uid: number; gid: number } | undefined = undefined,
+): Promise<{ code: number | null; output: string; ms: number }> {
   const started = Date.now();
   const { WORKERS: _w, PORT: _p, HOST: _h, ...env } = process.env;
   const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts", ...args], {
     cwd: root,
     env,
+    ...as,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -60,6 +65,24 @@ describe("listen errors fail fast", { timeout: 120_000 }, () => {
     assert.equal(
       output,
       "loopstall: cannot listen on 192.0.2.1:0: address not available on this machine; check --host (EADDRNOTAVAIL)\n",
+    );
+  });
+
+  it("a privileged port without privileges is one line and exit 78", async (t) => {
+    const privilegedFrom = Number(
+      await readFile("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8").catch(() => "1024"),
+    );
+    if (privilegedFrom < 81) {
+      t.skip("this machine lets anyone bind port 80");
+      return;
+    }
+    // As root, run the server as nobody, who may not bind port 80.
+    const nobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const { code, output } = await runServer(["--port", "80"], nobody);
+    assert.equal(code, configErrorExitCode);
+    assert.equal(
+      output,
+      "loopstall: cannot listen on 127.0.0.1:80: permission denied; ports below 1024 need privileges, pick another --port (EACCES)\n",
     );
   });
 
