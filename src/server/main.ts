@@ -1,6 +1,7 @@
 import cluster from "node:cluster";
 import { CommanderError } from "commander";
 import { runClusterPrimary } from "../cluster/cluster-primary.js";
+import { clusterMetricsEnv } from "../metrics/cluster-metrics.js";
 import {
   type ConfigErrorMessage,
   configErrorExitCode,
@@ -53,11 +54,12 @@ async function main(): Promise<void> {
 }
 
 /**
- * Exits at once with the configuration-error code. A cluster worker leaves
- * the line to its primary, which prints it once for all workers.
+ * Exits at once with the configuration-error code. A worker of loopstall's
+ * own cluster primary leaves the line to it, which prints it once for all
+ * workers; anything else (one process, a PM2 worker) prints it itself.
  */
 function failFast(line: string): void {
-  if (cluster.isWorker && process.send) {
+  if (cluster.isWorker && process.env[clusterMetricsEnv] === "1" && process.send) {
     const message: ConfigErrorMessage = { type: "loopstall:config-error", message: line };
     process.send(message, undefined, {}, () => process.exit(configErrorExitCode));
     return;
