@@ -26,6 +26,7 @@ import { startServerProcess } from "../launcher/server-process.js";
 import { createHeavyCaller } from "../load/heavy-call.js";
 import { listParser } from "../load/load-flags.js";
 import { defaultHeavySettings, defaultProbeSettings, runLoad } from "../load/load-run.js";
+import { packageVersion } from "../runtime/package-version.js";
 
 interface BenchOptions {
   formats: Format[];
@@ -173,6 +174,7 @@ function parseOptions(argv: string[]): BenchOptions {
   };
   const o = new Command("bench:serialize")
     .description("Event-loop blocking of each serialization strategy, per wire format.")
+    .version(packageVersion)
     .addOption(new Option("--quick", "4 s of load per format and strategy"))
     .addOption(
       new Option("--formats <list>", "comma-separated formats")

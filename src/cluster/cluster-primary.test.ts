@@ -86,7 +86,7 @@ describe("embedded cluster launcher (--workers 2)", { timeout: 90_000 }, () => {
       assert.ok(pids.includes(Number(headers.get("x-worker"))));
       return parsePrometheusText(body);
     };
-    const live = { route: "/.well-known/live", format: "rest-json", code: "2xx" };
+    const live = { route: "/.well-known/live", format: "rest-json", code: "200" };
     const first = await scrape();
     assert.equal(sumSamples(first, "loopstall_metrics_workers_reporting"), 2);
     for (const pid of pids) {

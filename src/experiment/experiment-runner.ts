@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { arch, availableParallelism, cpus, platform } from "node:os";
 import { join } from "node:path";
+import type { Phase } from "../contract/phases.js";
 import { defaultShape, type ResolvedShape } from "../contract/shape.js";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
 import { type Launcher, startServerProcess } from "../launcher/server-process.js";
@@ -46,7 +47,7 @@ export interface ExperimentOptions {
   shape: ResolvedShape;
   /** Output directory. Default `results/<timestamp>/`. */
   outDir: string;
-  /** Also print each run's per-second timeline. Default false. */
+  /** Also print the server's output (each run's timeline is always printed). Default false. */
   verbose: boolean;
 }
 
@@ -95,10 +96,7 @@ export async function runExperiment(
   options: ExperimentOptions,
   io: ExperimentIo,
 ): Promise<{ summary: ExperimentSummary; outDir: string; failures: number }> {
-  if (options.engine === "k6") {
-    await requireK6();
-    checkK6Options(options);
-  }
+  await checkEngine(options);
   const startedAt = new Date();
   const cells: CellSummary[] = [];
   const matrix = options.formats.flatMap((format) =>
@@ -160,6 +158,7 @@ async function runRepeat(
   try {
     let before: Promise<DelaySnapshot | undefined> | undefined;
     let after: Promise<DelaySnapshot | undefined> | undefined;
+    let shownPhase: Phase | undefined;
     const loadOptions: LoadOptions = {
       baseUrl: server.baseUrl,
       format: cell.format,
@@ -177,9 +176,14 @@ async function runRepeat(
           after = scrapeDelay(server.baseUrl);
         }
       },
-      ...(options.verbose && {
-        onSecond: (point) => io.log(`  ${formatTimelineLine(point)}`),
-      }),
+      // The seed's per-second timeline, each row under the phase it lies in.
+      onSecond(point, phase) {
+        if (phase !== shownPhase) {
+          shownPhase = phase;
+          io.log(`  # ${phase}`);
+        }
+        io.log(`  ${formatTimelineLine(point)}`);
+      },
     };
     const load: LoadResult =
       options.engine === "k6" ? await runK6Load(loadOptions) : await runLoad(loadOptions);
@@ -257,4 +261,14 @@ async function buildSummary(
     },
     cells,
   };
+}
+
+/** Throws a clear error unless the chosen engine can run these options (k6: on PATH, closed probe). */
+export async function checkEngine(
+  options: Pick<ExperimentOptions, "engine" | "probe" | "heavy" | "phases">,
+): Promise<void> {
+  if (options.engine === "k6") {
+    checkK6Options(options);
+    await requireK6();
+  }
 }

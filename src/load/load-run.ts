@@ -63,9 +63,14 @@ export interface LoadOptions {
   phases: PhaseSettings;
   /** Hard cap on calls per thread (probe, heavy). Default 2,000,000. */
   maxCalls?: number;
-  /** Called about 300 ms after each wall-clock second ends, with that second's counts. */
+  /**
+   * Called about 300 ms after each wall-clock second ends, with that second's
+   * counts and the phase it belongs to. The run starts on a whole second, so
+   * with whole-second phases each second lies in one phase, and the seconds
+   * of a phase add up to its {@link PhaseStats}.
+   */
   onSecond?(point: TimelinePoint, phase: Phase): void;
-  /** Called when a phase starts. */
+  /** Called when a phase starts (before that phase's first second is reported). */
   onPhase?(phase: Phase): void;
   /** Stops the run early; the result covers what was done. */
   signal?: AbortSignal;
@@ -209,7 +214,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const errorSamples: string[] = [];
   let probeErrors = 0;
   const heavyStats = { completed: 0, errors: 0, cancelled: 0, responseBytes: 0, totalBytes: 0 };
-  // Until the phases start, everything is "baseline"; set when they do.
+  // The phases' planned edges (epoch ms), set when the run starts; records and
+  // timeline rows belong to a phase by these, so both always agree.
   let heavyStartMs = Number.POSITIVE_INFINITY;
   let heavyEndMs = Number.POSITIVE_INFINITY;
   const phaseOf = (ms: number): Phase =>
@@ -256,23 +262,27 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const timers: NodeJS.Timeout[] = [];
   try {
     await Promise.all([probeThread.ready, heavyThread.ready]);
+    // Start on a whole second, so that with whole-second phases every
+    // timeline row lies in exactly one phase and the rows add up to the
+    // phase summaries.
+    const startedAt = Math.ceil(Date.now() / 1000) * 1000;
+    await sleepUntil(startedAt);
     const cpuStart = process.cpuUsage();
-    const startedAt = Date.now();
-    const firstSecond = Math.floor(startedAt / 1000);
+    const firstSecond = startedAt / 1000;
+    heavyStartMs = startedAt + baselineMs;
+    heavyEndMs = heavyStartMs + heavyMs;
     options.onPhase?.("baseline");
     probeThread.send({ type: "start" });
     timers.push(
       setTimeout(() => {
-        heavyStartMs = Date.now();
         options.onPhase?.("heavy");
         heavyThread.send({ type: "start" });
-      }, baselineMs),
+      }, heavyStartMs - Date.now()),
       setTimeout(() => {
-        heavyEndMs = Date.now();
         options.onPhase?.("recovery");
         // Cancel the heavy calls still in flight so recovery starts clean.
         heavyThread.send({ type: "stop" });
-      }, baselineMs + heavyMs),
+      }, heavyEndMs - Date.now()),
     );
     let nextSecond = firstSecond;
     /** Reports every second that ended at least `lagMs` before `now`. */
@@ -311,12 +321,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const endedAt = Date.now();
     // Every record is in: report the remaining seconds, the last one partial.
     reportSeconds(endedAt + 1000, 0);
-    if (heavyStartMs === Number.POSITIVE_INFINITY) {
-      heavyStartMs = endedAt; // Stopped during the baseline.
-    }
-    if (heavyEndMs === Number.POSITIVE_INFINITY) {
-      heavyEndMs = endedAt;
-    }
+    // Stopped early (cancelled): the phases that did not happen end with the run.
+    heavyStartMs = Math.min(heavyStartMs, endedAt);
+    heavyEndMs = Math.min(heavyEndMs, endedAt);
     const cpu = process.cpuUsage(cpuStart);
     const wallMs = Math.max(1, endedAt - startedAt);
     const phaseStats = (phase: Phase, fromMs: number, toMs: number): PhaseStats => {
@@ -360,6 +367,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       clearTimeout(timer);
     }
     await Promise.all([probeThread.terminate(), heavyThread.terminate()]);
+  }
+}
+
+/** Waits until the wall clock reads `epochMs` (timers may fire a millisecond early). */
+async function sleepUntil(epochMs: number): Promise<void> {
+  while (Date.now() < epochMs) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, epochMs - Date.now())));
   }
 }
 

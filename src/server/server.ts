@@ -1,10 +1,8 @@
 import { createServer as createHttp1Server } from "node:http";
 import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
-import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { workerHeader } from "../contract/wire.js";
-import { writeJsonError } from "../http/json-error.js";
 import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import type { HealthState } from "../service/health-service.js";
@@ -16,6 +14,7 @@ import { trackHttp2Sessions } from "./http2-drain.js";
 import { createOnePortListener } from "./one-port-listener.js";
 import { createRestRoutes } from "./rest-routes.js";
 import type { ServerConfig } from "./server-config.js";
+import { writeUnknownRoute } from "./unknown-route.js";
 
 /** A listening server. */
 export interface RunningServer {
@@ -49,12 +48,7 @@ export function createRequestHandler(
       readMaxBytes: config.readMaxBytes,
       writeMaxBytes: config.writeMaxBytes,
       maxTimeoutMs: config.maxTimeoutMs,
-      fallback(req, res) {
-        writeJsonError(
-          res,
-          new ConnectError(`no route for ${req.method} ${req.url ?? ""}`, Code.NotFound),
-        );
-      },
+      fallback: writeUnknownRoute,
     }),
   );
   const worker = String(process.pid);
