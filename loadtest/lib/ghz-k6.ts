@@ -23,12 +23,9 @@ import {
   parseGhzConfig,
   resolveGhzSettings,
 } from "../../src/ghz/ghz-config.ts";
-import {
-  buildGhzReportFromAggregates,
-  type GhzAggregates,
-  type GhzReport,
-  ghzPercentiles,
-} from "../../src/ghz/report-builder.ts";
+import { buildGhzReportFromAggregates } from "../../src/ghz/report-builder.ts";
+import { ghzPercentiles } from "../../src/ghz/report-stats.ts";
+import type { GhzAggregates, GhzReport } from "../../src/ghz/report-types.ts";
 import type { SummaryMetric } from "./k6-summary.ts";
 
 /** The OK-latency submetric; k6 tags each gRPC sample with its numeric status. */

@@ -13,7 +13,7 @@ import {
   resolveGhzSettings,
 } from "./ghz-config.js";
 import { runGhz } from "./ghz-runner.js";
-import { toGhzJson } from "./report-builder.js";
+import { toGhzJson } from "./go-format.js";
 import { formatGhzSummary } from "./summary-printer.js";
 
 /** Largest config, data file or stdin data read. */

@@ -4,7 +4,7 @@
  * overrides, defaults and limits. Pure and dependency-free so the k6 script
  * `loadtest/ghz.ts` can import it directly.
  */
-import type { GhzOptionsInput } from "./report-builder.js";
+import type { GhzOptionsInput } from "./report-types.js";
 
 /** Output formats loopstall writes. */
 export type GhzFormat = "summary" | "json" | "pretty";
