@@ -16,13 +16,13 @@
  */
 
 import { goCodeName, goCodeNames } from "../../src/contract/go-codes.ts";
+import { parseGhzConfig } from "../../src/ghz/ghz-config.ts";
 import {
   type GhzOverrides,
   type GhzSettings,
   ghzReportOptions,
-  parseGhzConfig,
   resolveGhzSettings,
-} from "../../src/ghz/ghz-config.ts";
+} from "../../src/ghz/ghz-settings.ts";
 import { buildGhzReportFromAggregates } from "../../src/ghz/report-builder.ts";
 import { ghzPercentiles } from "../../src/ghz/report-stats.ts";
 import type { GhzAggregates, GhzReport } from "../../src/ghz/report-types.ts";

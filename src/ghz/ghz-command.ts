@@ -3,16 +3,10 @@ import { availableParallelism } from "node:os";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { packageVersion } from "../runtime/package-version.js";
 import { checkConfigPath, parseConfigText } from "./config-file.js";
-import {
-  checkData,
-  checkTags,
-  type GhzOverrides,
-  parseFormat,
-  parseGhzConfig,
-  parseGoDuration,
-  resolveGhzSettings,
-} from "./ghz-config.js";
+import { checkData, checkTags, parseGhzConfig } from "./ghz-config.js";
 import { runGhz } from "./ghz-runner.js";
+import { type GhzOverrides, parseFormat, resolveGhzSettings } from "./ghz-settings.js";
+import { parseGoDuration } from "./go-duration.js";
 import { toGhzJson } from "./go-format.js";
 import { formatGhzSummary } from "./summary-printer.js";
 
