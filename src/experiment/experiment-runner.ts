@@ -19,7 +19,9 @@ import {
 import { formatTimelineLine } from "../load/timeline.js";
 import { projectRoot } from "../runtime/entry.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
-import { checkK6Options, requireK6, runK6Load } from "./k6-engine.js";
+import { runK6Load } from "./k6-engine.js";
+import { checkK6Options } from "./k6-run-args.js";
+import { requireK6 } from "./k6-version.js";
 import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "./metrics-scrape.js";
 import { writeReports } from "./report-writer.js";
 import type { CellSummary, ExperimentSummary } from "./summary-schema.js";
