@@ -25,7 +25,8 @@ import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "../experiment/
 import { startServerProcess } from "../launcher/server-process.js";
 import { createHeavyCaller } from "../load/heavy-call.js";
 import { listParser } from "../load/load-flags.js";
-import { defaultHeavySettings, defaultProbeSettings, runLoad } from "../load/load-run.js";
+import { runLoad } from "../load/load-run.js";
+import { defaultHeavySettings, defaultProbeSettings } from "../load/load-settings.js";
 import { packageVersion } from "../runtime/package-version.js";
 
 interface BenchOptions {

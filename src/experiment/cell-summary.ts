@@ -1,5 +1,5 @@
 import type { Format, Strategy } from "../contract/wire.js";
-import type { LoadResult } from "../load/load-run.js";
+import type { LoadResult } from "../load/load-settings.js";
 import { medianIndex, toStat } from "./repeat-stat.js";
 import type { CellSummary, Stat } from "./summary-schema.js";
 

@@ -9,7 +9,7 @@ import {
   listParser,
   settingsFromFlags,
 } from "../load/load-flags.js";
-import { defaultPhaseSettings } from "../load/load-run.js";
+import { defaultPhaseSettings } from "../load/load-settings.js";
 import {
   checkEngine,
   defaultExperimentOptions,

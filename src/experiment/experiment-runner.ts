@@ -5,6 +5,7 @@ import type { Phase } from "../contract/phases.js";
 import { defaultShape, type ResolvedShape } from "../contract/shape.js";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
 import { type Launcher, startServerProcess } from "../launcher/server-process.js";
+import { runLoad } from "../load/load-run.js";
 import {
   defaultHeavySettings,
   defaultPhaseSettings,
@@ -14,8 +15,7 @@ import {
   type LoadResult,
   type PhaseSettings,
   type ProbeSettings,
-  runLoad,
-} from "../load/load-run.js";
+} from "../load/load-settings.js";
 import { formatTimelineLine } from "../load/timeline.js";
 import { projectRoot } from "../runtime/entry.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";

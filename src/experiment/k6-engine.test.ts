@@ -13,7 +13,11 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import { defaultHeavySettings, defaultProbeSettings, type LoadOptions } from "../load/load-run.js";
+import {
+  defaultHeavySettings,
+  defaultProbeSettings,
+  type LoadOptions,
+} from "../load/load-settings.js";
 import { projectRoot } from "../runtime/entry.js";
 import { createExperimentCommand } from "./experiment-cli.js";
 import { defaultExperimentOptions, runExperiment } from "./experiment-runner.js";

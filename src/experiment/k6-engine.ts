@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Phase } from "../contract/phases.js";
-import type { LoadOptions, LoadResult } from "../load/load-run.js";
+import type { LoadOptions, LoadResult } from "../load/load-settings.js";
 import { checkLocalTarget } from "../load/local-target.js";
 import { projectRoot } from "../runtime/entry.js";
 import { spawnK6 } from "./k6-process.js";

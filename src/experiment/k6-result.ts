@@ -1,6 +1,6 @@
 /** RESULT_OUT's JSON, checked against its schema and turned into a LoadResult. */
 import * as v from "valibot";
-import type { LoadResult } from "../load/load-run.js";
+import type { LoadResult } from "../load/load-settings.js";
 import { k6CellResultSchema } from "./k6-cell-schema.js";
 import { clockTicksPerSecond } from "./k6-process.js";
 import { expectedPhrase, issueMessage, issuePath } from "./schema-issue.js";

@@ -9,7 +9,7 @@ import {
   k6VuLimits,
   phaseLimits,
 } from "../contract/run-limits.js";
-import type { LoadOptions } from "../load/load-run.js";
+import type { LoadOptions } from "../load/load-settings.js";
 
 /** Headroom past the phases (and concurrency.ts's gracefulStop) before k6 is killed. */
 const timeoutSlackS = 60;

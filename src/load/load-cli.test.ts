@@ -7,7 +7,7 @@ import { type RunningServer, startServer } from "../server/server.js";
 import { defaultServerConfig } from "../server/server-config.js";
 import { CliExit } from "./cli-exit.js";
 import { createLoadCommand } from "./load-cli.js";
-import type { LoadResult } from "./load-run.js";
+import type { LoadResult } from "./load-settings.js";
 
 const bin = new URL("../../bin/loopstall.js", import.meta.url).pathname;
 

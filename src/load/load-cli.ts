@@ -9,7 +9,8 @@ import {
   type LoadFlags,
   settingsFromFlags,
 } from "./load-flags.js";
-import { type LoadResult, runLoad } from "./load-run.js";
+import { runLoad } from "./load-run.js";
+import type { LoadResult } from "./load-settings.js";
 import { checkLocalTarget } from "./local-target.js";
 import { checkTargetAnswers } from "./preflight.js";
 import { createProgressDisplay } from "./progress-display.js";

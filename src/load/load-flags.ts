@@ -8,7 +8,7 @@ import {
   type HeavySettings,
   type PhaseSettings,
   type ProbeSettings,
-} from "./load-run.js";
+} from "./load-settings.js";
 
 /** The flags {@link addLoadFlags} defines, as commander parses them. */
 export interface LoadFlags {
