@@ -16,8 +16,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { localGet } from "../experiment/local-get.js";
+import { strategyHeader } from "../contract/wire.js";
 import { toStat } from "../experiment/repeat-stat.js";
+import { rawGet } from "../load/raw-client.js";
 import { projectRoot } from "../runtime/entry.js";
 import { processTree } from "../runtime/process-tree.js";
 
@@ -78,7 +79,7 @@ async function measure(cwd: string, workers: number): Promise<RoundResult> {
     const url = await announcedUrl(child);
     const liveMs = await firstOk(`${url}/.well-known/live`, startedAt, {});
     const offloadMs = await firstOk(`${url}/v1/clients?count=2`, startedAt, {
-      "loopstall-strategy": "offload",
+      [strategyHeader]: "offload",
     });
     return { liveMs, offloadMs, commands: processTree(child.pid ?? 0) };
   } finally {
@@ -108,7 +109,11 @@ async function firstOk(
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     try {
-      const res = await localGet(url, 5_000, 8 * 1024 * 1024, headers);
+      const res = await rawGet(url, {
+        timeoutMs: 5_000,
+        maxBytes: 8 * 1024 * 1024,
+        headers: headers,
+      });
       if (res.status === 200) {
         return performance.now() - startedAt;
       }

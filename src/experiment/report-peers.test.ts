@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { fixtureSummary } from "../../test/support/report-fixture.js";
 import {
   type PeersResults,
   parsePeersResults,
   summarizeCase,
 } from "../bench/peers/peers-results.js";
-import { fixtureSummary } from "./report-fixture.js";
 import { renderHtml } from "./report-html.js";
 import { renderMarkdown } from "./report-markdown.js";
 

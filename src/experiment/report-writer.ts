@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { renderHtml } from "./report-html.js";
 import { renderMarkdown } from "./report-markdown.js";
 import type { PeersResults } from "./report-peers.js";
-import type { ExperimentSummary } from "./summary.js";
+import type { ExperimentSummary } from "./summary-schema.js";
 
 /** Where {@link writeReports} put the three files. */
 export interface ReportPaths {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fixtureSummary } from "./report-fixture.js";
+import { fixtureSummary } from "../../test/support/report-fixture.js";
 import {
   readSummary,
   SummaryValidationError,

@@ -5,7 +5,8 @@ import { after, before, describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { BankService, ClientSchema } from "../gen/bank/v1/bank_pb.js";
-import { defaultHeavySettings, defaultProbeSettings, runLoad } from "./load-run.js";
+import { runLoad } from "./load-run.js";
+import { defaultHeavySettings, defaultProbeSettings } from "./load-settings.js";
 
 /**
  * A tiny h2c Connect server that counts the calls it receives per method and

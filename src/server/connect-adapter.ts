@@ -7,13 +7,13 @@ import {
   universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
+import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { createConnectUnaryFastPath } from "./connect-unary-fast-path.js";
 import {
   createGrpcUnaryFastPath,
   type FallBack,
   type UnaryFastPath,
 } from "./grpc-unary-fast-path.js";
-import type { AnyRequest, AnyResponse } from "./node-types.js";
 
 /** Options of {@link createConnectAdapter}. */
 export interface ConnectAdapterOptions extends Partial<UniversalHandlerOptions> {

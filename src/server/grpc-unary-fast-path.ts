@@ -22,8 +22,8 @@ import {
   parseTimeout,
   setTrailerStatus,
 } from "@connectrpc/connect/protocol-grpc";
+import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { createCallContext } from "./call-context.js";
-import type { AnyRequest, AnyResponse } from "./node-types.js";
 
 /** What a fast unary call hands back when it cannot serve a request itself. */
 export type FallBack = (req: AnyRequest, res: AnyResponse, body: Uint8Array[] | undefined) => void;

@@ -4,14 +4,21 @@ import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { defaultPageSize, type ResolvedShape, type ShapeLimits } from "../contract/shape.js";
 import { type Strategy, strategyHeader } from "../contract/wire.js";
 import { ListClientsResponseSchema, type TreeShape } from "../gen/bank/v1/bank_pb.js";
+import { writeJson, writeJsonError, writeMethodNotAllowed } from "../http/json-error.js";
+import type { AnyRequest, AnyResponse } from "../http/node-types.js";
+import { splitRequestUrl } from "../http/request-url.js";
 import { buildClients } from "../model/client-factory.js";
 import { resolveShape } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { abortOnClose, writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
 import { parseStrategy, requestStrategy } from "../strategy/strategy.js";
-import { writeJson, writeJsonError, writeMethodNotAllowed } from "./json-error.js";
-import type { AnyRequest, AnyResponse } from "./node-types.js";
-import { splitRequestUrl } from "./request-url.js";
+import {
+  compressBytes,
+  compressMinBytes,
+  createCompressStream,
+  negotiateEncoding,
+  type RestEncoding,
+} from "./rest-compression.js";
 
 export interface RestRoutesOptions {
   limits: ShapeLimits;
@@ -38,6 +45,8 @@ const maxQueryLength = 1_024;
  *   The strategy comes from `?strategy=`, else the `loopstall-strategy`
  *   header, else the server's default; `stream` sends chunked JSON page by
  *   page. A full offload pool answers 503 `resource_exhausted`.
+ *   `Accept-Encoding: gzip` or `br` compresses it, in libuv's thread pool.
+ *   A parameter given twice, an unknown one or a bad value is a 400.
  * - `GET /.well-known/live`: 200 while the process serves.
  *
  * Returns a handler that answers and returns true for these paths, and
@@ -65,13 +74,15 @@ export function createRestRoutes(options: RestRoutesOptions) {
       const strategy =
         named ?? requestStrategy(Array.isArray(header) ? header[0] : header, fallbackStrategy);
       res.setHeader(strategyHeader, strategy);
+      res.setHeader("vary", "accept-encoding");
+      const encoding = negotiateEncoding(req.headers["accept-encoding"]);
       if (req.method === "HEAD") {
         // The request is valid; a HEAD has no body to build.
         res.writeHead(200, { "content-type": "application/json" });
         res.end();
         return true;
       }
-      serveClients(res, shape, strategy, options.pool).catch((error: unknown) =>
+      serveClients(res, shape, strategy, options.pool, encoding).catch((error: unknown) =>
         writeRestError(res, error),
       );
     } catch (error) {
@@ -86,13 +97,14 @@ async function serveClients(
   shape: ResolvedShape,
   strategy: Strategy,
   pool: EncodePool,
+  encoding: RestEncoding | undefined,
 ): Promise<void> {
   switch (strategy) {
     case "inline": {
       const message = create(ListClientsResponseSchema, { clients: buildClients(shape) });
       // The same two steps as Connect's JSON serialization, so the bytes match.
       const json = JSON.stringify(toJson(ListClientsResponseSchema, message));
-      await writeLargeJson(res, Buffer.from(json, "utf8"));
+      await writeLargeJson(res, Buffer.from(json, "utf8"), encoding);
       return;
     }
     case "offload": {
@@ -101,7 +113,7 @@ async function serveClients(
       try {
         const bytes = await pool.encode(shape, "json", gone.signal);
         if (!gone.signal.aborted) {
-          await writeLargeJson(res, bytes);
+          await writeLargeJson(res, bytes, encoding, gone.signal);
         }
       } catch (error) {
         // A client that went away has nobody left to answer.
@@ -113,9 +125,23 @@ async function serveClients(
       }
       return;
     }
-    case "stream":
-      await writeClientsStream(res, shape, { pageSize: defaultPageSize });
+    case "stream": {
+      if (encoding === undefined || shape.count === 0) {
+        await writeClientsStream(res, shape, { pageSize: defaultPageSize });
+        return;
+      }
+      const body = createCompressStream(encoding);
+      body.pipe(res);
+      body.once("error", () => res.destroy());
+      // A client that goes away stops the compressor too.
+      res.once("close", () => body.destroy());
+      await writeClientsStream(res, shape, {
+        pageSize: defaultPageSize,
+        body,
+        headers: { "content-encoding": encoding },
+      });
       return;
+    }
   }
 }
 
@@ -162,6 +188,7 @@ function queryParams(query: string): URLSearchParams {
 
 function shapeFromParams(params: URLSearchParams): Partial<TreeShape> {
   const shape: Partial<TreeShape> = {};
+  const seen = new Set<string>();
   for (const [name, value] of params) {
     if (!Object.hasOwn(shapeParams, name)) {
       throw new ConnectError(
@@ -169,6 +196,13 @@ function shapeFromParams(params: URLSearchParams): Partial<TreeShape> {
         Code.InvalidArgument,
       );
     }
+    if (seen.has(name)) {
+      throw new ConnectError(
+        `${name} is given more than once; give each query parameter once`,
+        Code.InvalidArgument,
+      );
+    }
+    seen.add(name);
     if (!/^\d{1,10}$/.test(value)) {
       throw new ConnectError(
         `${name} must be a non-negative integer, got "${value}"`,
@@ -180,11 +214,27 @@ function shapeFromParams(params: URLSearchParams): Partial<TreeShape> {
   return shape;
 }
 
-/** A 200 JSON body of any size, written in pieces that respect backpressure. */
-async function writeLargeJson(res: AnyResponse, bytes: Uint8Array): Promise<void> {
-  res.writeHead(200, {
-    "content-type": "application/json",
-    "content-length": bytes.byteLength,
-  });
-  await writeInChunks(res, bytes);
+/**
+ * A 200 JSON body of any size, compressed (off the event loop) when the
+ * client accepts it and it is not tiny, written in pieces that respect
+ * backpressure.
+ */
+async function writeLargeJson(
+  res: AnyResponse,
+  bytes: Uint8Array,
+  encoding: RestEncoding | undefined,
+  gone?: AbortSignal,
+): Promise<void> {
+  let body = bytes;
+  const headers: Record<string, string | number> = { "content-type": "application/json" };
+  if (encoding !== undefined && bytes.byteLength >= compressMinBytes) {
+    body = await compressBytes(bytes, encoding);
+    if (gone?.aborted || res.destroyed) {
+      return;
+    }
+    headers["content-encoding"] = encoding;
+  }
+  headers["content-length"] = body.byteLength;
+  res.writeHead(200, headers);
+  await writeInChunks(res, body);
 }

@@ -1,8 +1,9 @@
 import { createServer as createHttp1Server } from "node:http";
 import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { workerHeader } from "../contract/wire.js";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
+import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import type { HealthState } from "../service/health-service.js";
 import { createRoutes } from "../service/routes.js";
@@ -11,11 +12,10 @@ import { checkJsonPassthrough } from "../strategy/json-passthrough-check.js";
 import { withRequestJsonSlots } from "../strategy/pre-encoded-json.js";
 import { createConnectAdapter } from "./connect-adapter.js";
 import { trackHttp2Sessions } from "./http2-drain.js";
-import { writeJsonError } from "./json-error.js";
-import type { AnyRequest, AnyResponse } from "./node-types.js";
 import { createOnePortListener } from "./one-port-listener.js";
 import { createRestRoutes } from "./rest-routes.js";
 import type { ServerConfig } from "./server-config.js";
+import { writeUnknownRoute } from "./unknown-route.js";
 
 /** A listening server. */
 export interface RunningServer {
@@ -49,12 +49,7 @@ export function createRequestHandler(
     readMaxBytes: config.readMaxBytes,
     writeMaxBytes: config.writeMaxBytes,
     maxTimeoutMs: config.maxTimeoutMs,
-    fallback(req, res) {
-      writeJsonError(
-        res,
-        new ConnectError(`no route for ${req.method} ${req.url ?? ""}`, Code.NotFound),
-      );
-    },
+    fallback: writeUnknownRoute,
   });
   // A ListClients request gets a slot through which an offloaded call hands
   // pre-encoded JSON to Connect's serializer (see strategy/pre-encoded-json.ts).
@@ -70,7 +65,7 @@ export function createRequestHandler(
   };
   const worker = String(process.pid);
   return (req: AnyRequest, res: AnyResponse): void => {
-    res.setHeader("x-worker", worker);
+    res.setHeader(workerHeader, worker);
     if (!health.serving && req.httpVersionMajor === 1) {
       // Draining: end each HTTP/1.1 keep-alive connection after its response.
       res.setHeader("connection", "close");

@@ -37,10 +37,10 @@ export interface PeerProcess {
 const entries: Record<PeerName, string[]> = {
   loopstall: ["dist/server/main.js", "--port", "0"],
   "loopstall-before": ["--baseline", "--port", "0"],
-  "connect-node": ["dist/bench/peers/connect-node-peer.js"],
-  "grpc-js": ["dist/bench/peers/grpc-js-peer.js"],
-  fastify: ["dist/bench/peers/fastify-peer.js"],
-  "node-raw": ["dist/bench/peers/node-raw-peer.js"],
+  "connect-node": ["dist/peers/connect-node-peer.js"],
+  "grpc-js": ["dist/peers/grpc-js-peer.js"],
+  fastify: ["dist/peers/fastify-peer.js"],
+  "node-raw": ["dist/peers/node-raw-peer.js"],
 };
 
 const clockTicks = 100; // USER_HZ on Linux

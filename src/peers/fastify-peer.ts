@@ -5,11 +5,11 @@
  */
 import { create, toJson } from "@bufbuild/protobuf";
 import Fastify from "fastify";
-import { defaultShapeLimits } from "../../contract/shape.js";
-import { ListClientsResponseSchema } from "../../gen/bank/v1/bank_pb.js";
-import { buildClients } from "../../model/client-factory.js";
-import { resolveShape } from "../../model/tree-shape.js";
-import { announceReady } from "./peer-ready.js";
+import { announceReady } from "../bench/peers/peer-ready.js";
+import { defaultShapeLimits } from "../contract/shape.js";
+import { ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
+import { buildClients } from "../model/client-factory.js";
+import { resolveShape } from "../model/tree-shape.js";
 
 const app = Fastify({ logger: false });
 app.get("/.well-known/live", async () => ({ status: "ok", pid: process.pid }));

@@ -15,15 +15,15 @@ import {
 } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { create, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
-import { defaultShapeLimits } from "../../contract/shape.js";
+import { announceReady } from "../bench/peers/peer-ready.js";
+import { defaultShapeLimits } from "../contract/shape.js";
 import {
   ListClientsRequestSchema,
   ListClientsResponseSchema,
   LiveResponseSchema,
-} from "../../gen/bank/v1/bank_pb.js";
-import { buildClients } from "../../model/client-factory.js";
-import { resolveShape } from "../../model/tree-shape.js";
-import { announceReady } from "./peer-ready.js";
+} from "../gen/bank/v1/bank_pb.js";
+import { buildClients } from "../model/client-factory.js";
+import { resolveShape } from "../model/tree-shape.js";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;

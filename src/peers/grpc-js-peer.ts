@@ -5,10 +5,10 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { defaultShapeLimits } from "../../contract/shape.js";
-import { buildClients } from "../../model/client-factory.js";
-import { resolveShape } from "../../model/tree-shape.js";
-import { announceReady, bankProtoPath } from "./peer-ready.js";
+import { announceReady, bankProtoPath } from "../bench/peers/peer-ready.js";
+import { defaultShapeLimits } from "../contract/shape.js";
+import { buildClients } from "../model/client-factory.js";
+import { resolveShape } from "../model/tree-shape.js";
 
 interface ShapeIn {
   count?: number;

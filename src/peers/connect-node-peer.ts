@@ -8,10 +8,10 @@ import { createServer as createHttp1Server } from "node:http";
 import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { defaultShapeLimits } from "../../contract/shape.js";
-import { createRoutes } from "../../service/routes.js";
-import { EncodePool } from "../../strategy/encode-pool.js";
-import { announceReady } from "./peer-ready.js";
+import { announceReady } from "../bench/peers/peer-ready.js";
+import { defaultShapeLimits } from "../contract/shape.js";
+import { createRoutes } from "../service/routes.js";
+import { EncodePool } from "../strategy/encode-pool.js";
 
 const handler = connectNodeAdapter({
   routes: createRoutes({
