@@ -7,8 +7,6 @@ import {
   summaryLimits,
 } from "./summary-schema.js";
 
-export { summaryLimits };
-
 /** Thrown by {@link validateSummary}; `path` names the first bad field, e.g. `cells[2].probe.retention`. */
 export class SummaryValidationError extends Error {
   readonly path: string;

@@ -42,15 +42,17 @@ describe("the README", () => {
       readme.includes(example.trim()),
       "README's client snippet is src/client/example-client.ts",
     );
-    const { stdout } = await run(
-      process.execPath,
+    // Both ways the README gives: compiled (npm test builds dist/ first) and from source.
+    for (const args of [
+      ["dist/client/example-client.js"],
       ["--import", "tsx", "src/client/example-client.ts"],
-      {
+    ]) {
+      const { stdout } = await run(process.execPath, args, {
         cwd: root,
         env: { ...process.env, LOOPSTALL_URL: server.url },
-      },
-    );
-    assert.match(stdout, /sent 3 clients/);
+      });
+      assert.match(stdout, /sent 3 clients/);
+    }
   });
 
   it("states only figures that its results table shows", async () => {

@@ -3,7 +3,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { defaultPageSize, type ResolvedShape, type ShapeLimits } from "../contract/shape.js";
 import { type Strategy, strategyHeader } from "../contract/wire.js";
-import { ListClientsResponseSchema, type TreeShape } from "../gen/bank/v1/bank_pb.js";
+import { ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
 import { writeJson, writeJsonError, writeMethodNotAllowed } from "../http/json-error.js";
 import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { splitRequestUrl } from "../http/request-url.js";
@@ -11,7 +11,7 @@ import { buildClients } from "../model/client-factory.js";
 import { resolveShape } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { abortOnClose, writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
-import { parseStrategy, requestStrategy } from "../strategy/strategy.js";
+import { requestStrategy } from "../strategy/strategy.js";
 import {
   compressBytes,
   compressMinBytes,
@@ -19,6 +19,7 @@ import {
   negotiateEncoding,
   type RestEncoding,
 } from "./rest-compression.js";
+import { parseClientsQuery } from "./rest-query.js";
 
 export interface RestRoutesOptions {
   limits: ShapeLimits;
@@ -27,16 +28,6 @@ export interface RestRoutesOptions {
   /** The pool that serves `offload` requests. */
   pool: EncodePool;
 }
-
-/** Query parameters of `GET /v1/clients`, mapped to `TreeShape` fields. */
-const shapeParams = {
-  count: "count",
-  accounts_per_client: "accountsPerClient",
-  filled_strings: "filledStrings",
-} as const satisfies Record<string, keyof TreeShape>;
-
-/** The longest query string `GET /v1/clients` accepts. */
-const maxQueryLength = 1_024;
 
 /**
  * The plain JSON endpoints for curl:
@@ -157,61 +148,6 @@ function writeRestError(res: AnyResponse, error: unknown): void {
     return;
   }
   writeJsonError(res, error);
-}
-
-/** Splits `strategy=` off the shape knobs of the `GET /v1/clients` query. */
-export function parseClientsQuery(query: string): {
-  shape: Partial<TreeShape>;
-  strategy: Strategy | undefined;
-} {
-  const params = queryParams(query);
-  const named = params.getAll("strategy");
-  if (named.length > 1) {
-    throw new ConnectError("strategy is given more than once", Code.InvalidArgument);
-  }
-  params.delete("strategy");
-  return {
-    shape: shapeFromParams(params),
-    strategy: named[0] === undefined ? undefined : parseStrategy(named[0], "strategy"),
-  };
-}
-
-function queryParams(query: string): URLSearchParams {
-  if (query.length > maxQueryLength) {
-    throw new ConnectError(
-      `query string is ${query.length} bytes, over the cap of ${maxQueryLength}`,
-      Code.InvalidArgument,
-    );
-  }
-  return new URLSearchParams(query);
-}
-
-function shapeFromParams(params: URLSearchParams): Partial<TreeShape> {
-  const shape: Partial<TreeShape> = {};
-  const seen = new Set<string>();
-  for (const [name, value] of params) {
-    if (!Object.hasOwn(shapeParams, name)) {
-      throw new ConnectError(
-        `unknown query parameter "${name}"; expected one of ${[...Object.keys(shapeParams), "strategy"].join(", ")}`,
-        Code.InvalidArgument,
-      );
-    }
-    if (seen.has(name)) {
-      throw new ConnectError(
-        `${name} is given more than once; give each query parameter once`,
-        Code.InvalidArgument,
-      );
-    }
-    seen.add(name);
-    if (!/^\d{1,10}$/.test(value)) {
-      throw new ConnectError(
-        `${name} must be a non-negative integer, got "${value}"`,
-        Code.InvalidArgument,
-      );
-    }
-    shape[shapeParams[name as keyof typeof shapeParams]] = Number(value);
-  }
-  return shape;
 }
 
 /**
