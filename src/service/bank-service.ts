@@ -14,7 +14,7 @@ import { resolvePageSize, resolveShape } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { preEncodedListClientsResponse } from "../strategy/pre-encoded-binary.js";
 import { canStorePreEncodedJson, storePreEncodedJson } from "../strategy/pre-encoded-json.js";
-import { requestStrategy } from "../strategy/strategy.js";
+import { requestStrategy, unaryStrategy } from "../strategy/strategy.js";
 import { checkDeadline } from "./deadline.js";
 
 export interface BankServiceOptions {
@@ -33,7 +33,7 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
   return {
     async listClients(request, ctx) {
       const shape = resolveShape(request.shape, limits);
-      const strategy = requestStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
+      const strategy = unaryStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
       ctx.responseHeader.set(strategyHeader, strategy);
       switch (strategy) {
         case "inline":

@@ -3,6 +3,8 @@ import type { ShapeLimits } from "../contract/shape.js";
 import type { Strategy } from "../contract/wire.js";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
 import { Health } from "../gen/grpc/health/v1/health_pb.js";
+import { honestParseErrorsIn } from "../server/honest-parse-errors.js";
+import { strictJsonReadOptions } from "../server/strict-json.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { passthroughJsonOptions } from "../strategy/pre-encoded-json.js";
 import { createBankService } from "./bank-service.js";
@@ -23,8 +25,11 @@ export function createRoutes(options: RoutesOptions): (router: ConnectRouter) =>
     router.service(
       BankService,
       createBankService({ limits: options.limits, strategy: options.strategy, pool: options.pool }),
-      { jsonOptions: passthroughJsonOptions },
+      { jsonOptions: { ...passthroughJsonOptions, ...strictJsonReadOptions } },
     );
-    router.service(Health, createHealthService(options.health));
+    router.service(Health, createHealthService(options.health), {
+      jsonOptions: strictJsonReadOptions,
+    });
+    honestParseErrorsIn(router.handlers);
   };
 }
