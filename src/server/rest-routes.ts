@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { create, toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
@@ -5,10 +6,12 @@ import { defaultPageSize, type ResolvedShape, type ShapeLimits } from "../contra
 import { type Strategy, strategyHeader } from "../contract/wire.js";
 import { ListClientsResponseSchema, type TreeShape } from "../gen/bank/v1/bank_pb.js";
 import { buildClients } from "../model/client-factory.js";
-import { resolveShape } from "../model/tree-shape.js";
+import { estimateJsonBytes, resolveShape } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { abortOnClose, writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
 import { parseStrategy, requestStrategy } from "../strategy/strategy.js";
+import type { Admission } from "./admission.js";
+import { departedError, hasDeparted, settleAndCheck } from "./departure.js";
 import { writeJson, writeJsonError, writeMethodNotAllowed } from "./json-error.js";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
 import { splitRequestUrl } from "./request-url.js";
@@ -19,6 +22,8 @@ export interface RestRoutesOptions {
   strategy?: Strategy;
   /** The pool that serves `offload` requests. */
   pool: EncodePool;
+  /** Bounds the heavy responses in progress; none means unbounded. */
+  admission?: Admission;
 }
 
 /** Query parameters of `GET /v1/clients`, mapped to `TreeShape` fields. */
@@ -71,9 +76,12 @@ export function createRestRoutes(options: RestRoutesOptions) {
         res.end();
         return true;
       }
-      serveClients(res, shape, strategy, options.pool).catch((error: unknown) =>
-        writeRestError(res, error),
-      );
+      serveClients(req, res, shape, strategy, options).catch((error: unknown) => {
+        // Nobody is left to read an answer for a client that went away.
+        if (!hasDeparted({ req, res })) {
+          writeRestError(res, error);
+        }
+      });
     } catch (error) {
       writeRestError(res, error);
     }
@@ -82,14 +90,26 @@ export function createRestRoutes(options: RestRoutesOptions) {
 }
 
 async function serveClients(
+  req: AnyRequest,
   res: AnyResponse,
   shape: ResolvedShape,
   strategy: Strategy,
-  pool: EncodePool,
+  { pool, admission }: RestRoutesOptions,
 ): Promise<void> {
+  // Nothing is built for a client that has gone or a process at its bounds.
+  await settleAndCheck({ req, res });
+  const page = { ...shape, count: Math.min(shape.count, defaultPageSize) };
+  admission?.admit(
+    res,
+    strategy === "stream" ? 2 * estimateJsonBytes(page) : estimateJsonBytes(shape),
+  );
   switch (strategy) {
     case "inline": {
       const message = create(ListClientsResponseSchema, { clients: buildClients(shape) });
+      await nextTurn();
+      if (hasDeparted({ req, res })) {
+        throw departedError(); // Built for nobody: at least do not encode it.
+      }
       // The same two steps as Connect's JSON serialization, so the bytes match.
       const json = JSON.stringify(toJson(ListClientsResponseSchema, message));
       await writeLargeJson(res, Buffer.from(json, "utf8"));

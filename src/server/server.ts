@@ -9,10 +9,12 @@ import { createRoutes } from "../service/routes.js";
 import { EncodePool } from "../strategy/encode-pool.js";
 import { checkJsonPassthrough } from "../strategy/json-passthrough-check.js";
 import { withJsonSlots } from "../strategy/pre-encoded-json.js";
+import { Admission } from "./admission.js";
 import { trackHttp2Sessions } from "./http2-drain.js";
 import { writeJsonError } from "./json-error.js";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
 import { createOnePortListener } from "./one-port-listener.js";
+import { withRequestScope } from "./request-scope.js";
 import { createRestRoutes } from "./rest-routes.js";
 import type { ServerConfig } from "./server-config.js";
 
@@ -37,14 +39,15 @@ export function createRequestHandler(
   health: HealthState,
   metrics: ServerMetrics,
   pool: EncodePool,
+  admission: Admission = new Admission(config),
 ) {
   const { strategy } = config;
-  const handleRest = createRestRoutes({ limits: config.limits, strategy, pool });
+  const handleRest = createRestRoutes({ limits: config.limits, strategy, pool, admission });
   // Each request gets a slot through which an offloaded ListClients hands
   // pre-encoded JSON to Connect's serializer (see strategy/pre-encoded-json.ts).
   const handleConnect = withJsonSlots(
     connectNodeAdapter({
-      routes: createRoutes({ limits: config.limits, health, strategy, pool }),
+      routes: createRoutes({ limits: config.limits, health, strategy, pool, admission }),
       readMaxBytes: config.readMaxBytes,
       writeMaxBytes: config.writeMaxBytes,
       maxTimeoutMs: config.maxTimeoutMs,
@@ -57,7 +60,7 @@ export function createRequestHandler(
     }),
   );
   const worker = String(process.pid);
-  return (req: AnyRequest, res: AnyResponse): void => {
+  return withRequestScope((req: AnyRequest, res: AnyResponse): void => {
     res.setHeader("x-worker", worker);
     if (!health.serving && req.httpVersionMajor === 1) {
       // Draining: end each HTTP/1.1 keep-alive connection after its response.
@@ -70,7 +73,7 @@ export function createRequestHandler(
     if (!handleRest(req, res)) {
       handleConnect(req, res);
     }
-  };
+  });
 }
 
 /** How long a draining server lets busy HTTP/1.1 keep-alive clients leave before closing idle ones. */
@@ -88,7 +91,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   const handler = createRequestHandler(config, health, metrics, pool);
 
-  const http1 = createHttp1Server({ requestTimeout: 60_000, headersTimeout: 10_000 }, handler);
+  const http1 = createHttp1Server(
+    {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      // The timeouts are enforced on this check's ticks (default 30 s).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, config.headersTimeoutMs / 4)),
+    },
+    handler,
+  );
   http1.keepAliveTimeout = 30_000;
   // http.Server tracks its connections (for closeIdleConnections and the
   // request/headers timeouts) only from its "listening" event, and this one
