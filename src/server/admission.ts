@@ -42,6 +42,8 @@ export class Admission {
   #pendingBytes = 0;
   #shed = 0;
   #cut = 0;
+  #admitted = 0;
+  #departed = 0;
 
   constructor(options: Partial<AdmissionOptions> = {}) {
     this.options = { ...defaultAdmissionOptions, ...options };
@@ -67,6 +69,21 @@ export class Admission {
     return this.#cut;
   }
 
+  /** Heavy responses admitted so far. */
+  get admitted(): number {
+    return this.#admitted;
+  }
+
+  /** Heavy requests dropped, before or after building, because the client had gone. */
+  get departed(): number {
+    return this.#departed;
+  }
+
+  /** Counts a heavy request dropped because its client had gone. */
+  noteDeparted(): void {
+    this.#departed++;
+  }
+
   /**
    * Admits one heavy response of about `bytes` bytes for `res`, or throws
    * `resource_exhausted` naming the bound. The slot is released when `res`
@@ -89,6 +106,7 @@ export class Admission {
       );
     }
     this.#heavy++;
+    this.#admitted++;
     this.#pendingBytes += bytes;
     let released = false;
     const release = () => {

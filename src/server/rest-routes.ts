@@ -97,7 +97,7 @@ async function serveClients(
   { pool, admission }: RestRoutesOptions,
 ): Promise<void> {
   // Nothing is built for a client that has gone or a process at its bounds.
-  await settleAndCheck({ req, res });
+  await settleAndCheck({ req, res }, () => admission?.noteDeparted());
   const page = { ...shape, count: Math.min(shape.count, defaultPageSize) };
   admission?.admit(
     res,
@@ -108,6 +108,7 @@ async function serveClients(
       const message = create(ListClientsResponseSchema, { clients: buildClients(shape) });
       await nextTurn();
       if (hasDeparted({ req, res })) {
+        admission?.noteDeparted();
         throw departedError(); // Built for nobody: at least do not encode it.
       }
       // The same two steps as Connect's JSON serialization, so the bytes match.

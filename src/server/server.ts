@@ -3,6 +3,7 @@ import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { registerAdmissionMetrics } from "../metrics/admission-metrics.js";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import type { HealthState } from "../service/health-service.js";
 import { createRoutes } from "../service/routes.js";
@@ -89,7 +90,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   if (config.strategy === "offload") {
     pool.warm();
   }
-  const handler = createRequestHandler(config, health, metrics, pool);
+  const admission = new Admission(config);
+  registerAdmissionMetrics(metrics.registry, admission);
+  const handler = createRequestHandler(config, health, metrics, pool, admission);
 
   const http1 = createHttp1Server(
     {

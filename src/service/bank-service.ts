@@ -46,7 +46,9 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
         );
       }
       await beginHeavy(ctx, admission, estimateJsonBytes(shape));
-      return strategy === "inline" ? buildInline(shape, ctx) : buildOffloaded(shape, ctx, pool);
+      return strategy === "inline"
+        ? buildInline(shape, ctx, admission)
+        : buildOffloaded(shape, ctx, pool, admission);
     },
 
     async *streamClients(request, ctx) {
@@ -63,7 +65,7 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
           // A write that needs no drain continues on the microtask queue, so
           // give the event loop a real turn between pages; a client that
           // left meanwhile gets no more pages.
-          await checkStillWanted(ctx);
+          await checkStillWanted(ctx, admission);
         }
         yield create(StreamClientsResponseSchema, {
           clients: buildClients(shape, start, start + pageSize),
@@ -81,10 +83,11 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
 async function buildInline(
   shape: ResolvedShape,
   ctx: HandlerContext,
+  admission?: Admission,
 ): Promise<ListClientsResponse> {
   checkDeadline(ctx);
   const message = create(ListClientsResponseSchema, { clients: buildClients(shape) });
-  await checkStillWanted(ctx);
+  await checkStillWanted(ctx, admission);
   return message;
 }
 
@@ -98,15 +101,16 @@ async function buildOffloaded(
   shape: ResolvedShape,
   ctx: HandlerContext,
   pool: EncodePool,
+  admission?: Admission,
 ): Promise<ListClientsResponse> {
   const json = /json/i.test(ctx.responseHeader.get("content-type") ?? "");
   if (json && !canStorePreEncodedJson()) {
     // Served by an adapter without the JSON slot: nothing could pass the bytes on.
-    return buildInline(shape, ctx);
+    return buildInline(shape, ctx, admission);
   }
   checkDeadline(ctx);
   const bytes = await pool.encode(shape, json ? "json" : "binary", ctx.signal);
-  checkStillWantedNow(ctx);
+  checkStillWantedNow(ctx, admission);
   if (!json) {
     return preEncodedListClientsResponse(bytes);
   }

@@ -16,7 +16,7 @@ export async function beginHeavy(
   bytes: number,
 ): Promise<void> {
   const exchange = currentExchange();
-  await settleAndCheck(exchange);
+  await settleAndCheck(exchange, () => admission?.noteDeparted());
   checkDeadline(ctx);
   if (exchange !== undefined && admission !== undefined) {
     admission.admit(exchange.res, bytes);
@@ -28,15 +28,16 @@ export async function beginHeavy(
  * then `canceled` if the client has gone or `deadline_exceeded` if its
  * deadline has passed, so nothing is encoded for nobody.
  */
-export async function checkStillWanted(ctx: HandlerContext): Promise<void> {
-  await settleAndCheck(currentExchange());
+export async function checkStillWanted(ctx: HandlerContext, admission?: Admission): Promise<void> {
+  await settleAndCheck(currentExchange(), () => admission?.noteDeparted());
   checkDeadline(ctx);
 }
 
 /** {@link checkStillWanted} without the loop turn, for code that has just awaited. */
-export function checkStillWantedNow(ctx: HandlerContext): void {
+export function checkStillWantedNow(ctx: HandlerContext, admission?: Admission): void {
   const exchange = currentExchange();
   if (exchange !== undefined && hasDeparted(exchange)) {
+    admission?.noteDeparted();
     throw departedError();
   }
   checkDeadline(ctx);
