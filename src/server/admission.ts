@@ -6,7 +6,7 @@ export interface AdmissionOptions {
   /**
    * Heavy responses (inline builds, offload tasks, streams) that may be in
    * progress at once, from admission until their last byte is handed to the
-   * socket. Default 4 (`--max-heavy`, `MAX_HEAVY`).
+   * socket. Default 8 (`--max-heavy`, `MAX_HEAVY`).
    */
   maxHeavy: number;
   /**
@@ -25,7 +25,7 @@ export interface AdmissionOptions {
 }
 
 export const defaultAdmissionOptions: AdmissionOptions = {
-  maxHeavy: 4,
+  maxHeavy: 8,
   maxPendingBytes: 256 * 2 ** 20,
   writeTimeoutMs: 60_000,
 };

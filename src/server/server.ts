@@ -1,6 +1,7 @@
 import { createServer as createHttp1Server } from "node:http";
 import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { registerAdmissionMetrics } from "../metrics/admission-metrics.js";
@@ -11,6 +12,7 @@ import { EncodePool } from "../strategy/encode-pool.js";
 import { checkJsonPassthrough } from "../strategy/json-passthrough-check.js";
 import { withJsonSlots } from "../strategy/pre-encoded-json.js";
 import { Admission } from "./admission.js";
+import { trackHttp1Connections } from "./http1-drain.js";
 import { trackHttp2Sessions } from "./http2-drain.js";
 import { writeJsonError } from "./json-error.js";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
@@ -77,8 +79,17 @@ export function createRequestHandler(
   });
 }
 
-/** How long a draining server lets busy HTTP/1.1 keep-alive clients leave before closing idle ones. */
+/** How long a draining server waits before closing connections that never sent a byte. */
 const idleGraceMs = 1_000;
+
+/**
+ * How long an HTTP/1.1 connection must have been between responses before
+ * a draining server ends it. Ending an idle keep-alive connection always
+ * races a client that picks it for its next request just then, so the drain
+ * prefers to let each connection carry one more request, answered with
+ * `connection: close`; only connections quiet this long are ended.
+ */
+const quietMs = 2_000;
 
 /** Starts a server that serves HTTP/1.1 and h2c on one port. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
@@ -120,6 +131,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     handler,
   );
   const http2Sessions = trackHttp2Sessions(http2);
+  const http1Connections = trackHttp1Connections(http1);
   // A broken client must not take the process down; the sessions clean up.
   http2.on("sessionError", () => {});
   http2.setTimeout(120_000);
@@ -138,19 +150,28 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const close = () => {
     closing ??= (async () => {
       health.serving = false;
+      // Connections that queued in the kernel while the loop was blocked are
+      // accepted in the next poll phase; closing the listener before then
+      // would reset them. Two turns make sure one poll phase has run.
+      await nextTurn();
+      await nextTurn();
+      const started = performance.now();
+      const graceMs = Math.min(idleGraceMs, config.shutdownTimeoutMs);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      http2Sessions.close(Math.min(idleGraceMs, config.shutdownTimeoutMs));
+      http2Sessions.close(graceMs);
       // Busy keep-alive clients get `connection: close` on their next
-      // response. Closing a socket just as a client reuses it fails that
-      // request, so idle ones are closed only after a short grace period.
-      await waitUntil(() => sockets.size === 0, Math.min(idleGraceMs, config.shutdownTimeoutMs));
-      for (const socket of sniffing) {
-        socket.destroy(); // Connected but never sent a byte.
-      }
-      // A request still running now may leave its keep-alive socket idle
-      // later, so idle sockets are closed on every check, not once.
+      // response. Idle ones are ended between responses once quiet, and a
+      // connection that never sent a byte after the grace period; both
+      // checks run after a poll phase (see http1-drain.ts).
       const drained = waitUntil(() => {
-        http1.closeIdleConnections();
+        http1Connections.closeIdle(Math.min(quietMs, config.shutdownTimeoutMs));
+        setImmediate(() => {
+          if (performance.now() - started >= Math.max(graceMs, quietMs)) {
+            for (const socket of sniffing) {
+              if (socket.bytesRead === 0) socket.destroy();
+            }
+          }
+        });
         return sockets.size === 0;
       }, config.shutdownTimeoutMs);
       if (!(await drained)) {
