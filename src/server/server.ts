@@ -89,7 +89,7 @@ const idleGraceMs = 1_000;
  * prefers to let each connection carry one more request, answered with
  * `connection: close`; only connections quiet this long are ended.
  */
-const quietMs = 2_000;
+const quietMs = 5_000;
 
 /** Starts a server that serves HTTP/1.1 and h2c on one port. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
@@ -164,7 +164,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       // connection that never sent a byte after the grace period; both
       // checks run after a poll phase (see http1-drain.ts).
       const drained = waitUntil(() => {
-        http1Connections.closeIdle(Math.min(quietMs, config.shutdownTimeoutMs));
+        http1Connections.closeIdle(Math.min(quietMs, config.shutdownTimeoutMs / 2));
         setImmediate(() => {
           if (performance.now() - started >= Math.max(graceMs, quietMs)) {
             for (const socket of sniffing) {
