@@ -1,5 +1,6 @@
 import cluster from "node:cluster";
 import { CommanderError } from "commander";
+import type { RunningServer } from "./server.js";
 import { parseServerArgs } from "./server-cli.js";
 
 async function main(): Promise<void> {
@@ -15,19 +16,13 @@ async function main(): Promise<void> {
       }),
     );
   }
-  const { startServer } = await import("./server.js");
-  const server = await startServer(config);
-  console.log(`loopstall serving on ${server.url} (pid ${process.pid})`);
-  // PM2's `wait_ready` waits for this before it stops the old worker on reload.
-  process.send?.("ready");
+  // Signal handlers go in before the server starts: a SIGTERM or SIGINT
+  // that arrives while it is starting (a reload, a launcher shutdown) must
+  // drain it once it serves, not kill it with connections already handed to it.
+  let server: RunningServer | undefined;
   let signalled = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      return; // Already draining; the shutdown timeout bounds it.
-    }
-    signalled = true;
-    console.log(`pid ${process.pid}: ${signal}, draining`);
-    server.close().then(
+  const drain = (running: RunningServer) => {
+    running.close().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error("shutdown failed:", error);
@@ -35,8 +30,26 @@ async function main(): Promise<void> {
       },
     );
   };
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      return; // Already draining; the shutdown timeout bounds it.
+    }
+    signalled = true;
+    console.log(`pid ${process.pid}: ${signal}, draining`);
+    if (server !== undefined) {
+      drain(server);
+    }
+  };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  const { startServer } = await import("./server.js");
+  server = await startServer(config);
+  console.log(`loopstall serving on ${server.url} (pid ${process.pid})`);
+  // PM2's `wait_ready` waits for this before it stops the old worker on reload.
+  process.send?.("ready");
+  if (signalled) {
+    drain(server);
+  }
 }
 
 main().catch((error: unknown) => {
