@@ -6,7 +6,8 @@ import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/conn
  * pages whoever watches 5xx rates. The client sent bad bytes, so this turns
  * exactly those errors into `invalid_argument`, in every protocol's error
  * form: the Connect unary JSON body, the Connect end-stream message, the
- * gRPC trailer and the gRPC-Web trailer frame. connect-es has no hook
+ * gRPC trailer and the gRPC-Web trailer frame. An envelope flagged
+ * compressed without an encoding the server accepts is treated the same. connect-es has no hook
  * between parsing and writing the error, hence the rewrite of the response.
  */
 export function withHonestParseErrors(handler: UniversalHandler): UniversalHandler {
@@ -22,7 +23,17 @@ export function honestParseErrorsIn(handlers: UniversalHandler[]): void {
   }
 }
 
-const parseBinary = "parse binary:";
+/**
+ * The messages of connect-es `internal` errors that are really the
+ * client's: bytes that do not decode, and an envelope flagged compressed
+ * without a `*-encoding` the server accepts.
+ */
+const clientFaults = [
+  "parse binary:",
+  "received compressed envelope, but do not know how to decompress",
+];
+
+const isClientFault = (message: string) => clientFaults.some((m) => message.startsWith(m));
 const grpcInternal = "13";
 const grpcInvalidArgument = "3";
 
@@ -74,7 +85,7 @@ async function rewriteConnectUnary(res: UniversalServerResponse): Promise<Univer
   let bytes: Uint8Array = Buffer.concat(chunks);
   try {
     const error = JSON.parse(Buffer.from(bytes).toString("utf8")) as Record<string, unknown>;
-    if (error.code === "internal" && String(error.message).startsWith(parseBinary)) {
+    if (error.code === "internal" && isClientFault(String(error.message))) {
       error.code = "invalid_argument";
       bytes = Buffer.from(JSON.stringify(error), "utf8");
       res.header?.set("content-length", String(bytes.byteLength));
@@ -119,7 +130,7 @@ async function* rewriteFrames(
 function fixGrpcWebTrailer(text: string): string | undefined {
   const status = /^grpc-status: *13\r?$/m;
   const message = /^grpc-message: *(.*)\r?$/m.exec(text)?.[1] ?? "";
-  if (!status.test(text) || !safeDecode(message).startsWith(parseBinary)) {
+  if (!status.test(text) || !isClientFault(safeDecode(message))) {
     return undefined;
   }
   return text.replace(status, `grpc-status: ${grpcInvalidArgument}\r`);
@@ -128,7 +139,7 @@ function fixGrpcWebTrailer(text: string): string | undefined {
 function fixEndStream(text: string): string | undefined {
   try {
     const end = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (end.error?.code === "internal" && String(end.error.message).startsWith(parseBinary)) {
+    if (end.error?.code === "internal" && isClientFault(String(end.error.message))) {
       end.error.code = "invalid_argument";
       return JSON.stringify(end);
     }
@@ -141,7 +152,7 @@ function fixEndStream(text: string): string | undefined {
 function fixGrpcStatus(headers: Headers | undefined): void {
   if (
     headers?.get("grpc-status") === grpcInternal &&
-    safeDecode(headers.get("grpc-message") ?? "").startsWith(parseBinary)
+    isClientFault(safeDecode(headers.get("grpc-message") ?? ""))
   ) {
     headers.set("grpc-status", grpcInvalidArgument);
   }

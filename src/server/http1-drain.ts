@@ -47,7 +47,9 @@ export function trackHttp1Connections(server: HttpServer): Http1Drain {
     socket.once("close", () => connections.delete(socket));
   });
   server.on("request", (req, res) => {
-    const state = connections.get(req.socket);
+    // req.socket is null once the connection has closed: keep it now.
+    const socket = req.socket;
+    const state = connections.get(socket);
     if (state === undefined) {
       return;
     }
@@ -59,7 +61,7 @@ export function trackHttp1Connections(server: HttpServer): Http1Drain {
       state.active--;
       state.fresh = false;
       state.idleSince = performance.now();
-      state.bytesReadAtIdle = req.socket.bytesRead;
+      state.bytesReadAtIdle = socket.bytesRead;
     };
     res.once("finish", finish);
     res.once("close", finish);
