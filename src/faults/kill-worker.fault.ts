@@ -13,7 +13,11 @@ describe("faults: kill -9 of a worker under load", { timeout: 120_000 }, () => {
           ).headers.get("x-worker"),
         );
       const seen = new Set<number>();
-      for (let i = 0; i < 40 && seen.size < 2; i++) seen.add(await pidOf());
+      // The launcher announces its first worker; wait for the second to serve too.
+      for (let i = 0; i < 300 && seen.size < 2; i++) {
+        seen.add(await pidOf());
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       assert.equal(seen.size, 2);
       const [victim, survivor] = [...seen] as [number, number];
       // Heavy load on both workers while one dies.
