@@ -9,7 +9,10 @@ describe("faults: kill -9 of a worker under load", { timeout: 120_000 }, () => {
       const pidOf = async () =>
         Number(
           (
-            await fetch(`${url}/.well-known/live`, { headers: { connection: "close" } })
+            await fetch(`${url}/.well-known/live`, {
+              headers: { connection: "close" },
+              signal: AbortSignal.timeout(5_000),
+            })
           ).headers.get("x-worker"),
         );
       const seen = new Set<number>();
@@ -24,7 +27,10 @@ describe("faults: kill -9 of a worker under load", { timeout: 120_000 }, () => {
       let stop = false;
       const load = Array.from({ length: 4 }, async () => {
         while (!stop) {
-          await fetch(`${url}/v1/clients?count=5000`, { headers: { connection: "close" } })
+          await fetch(`${url}/v1/clients?count=5000`, {
+            headers: { connection: "close" },
+            signal: AbortSignal.timeout(5_000),
+          })
             .then((r) => r.arrayBuffer())
             .catch(() => {});
         }
