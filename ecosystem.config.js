@@ -27,8 +27,11 @@ export const apps = [
     wait_ready: true,
     listen_timeout: 15_000,
     kill_timeout: shutdownTimeoutMs + 5_000,
-    // A worker that crash-loops is given up after 10 quick restarts.
+    // A worker that crash-loops is given up after 10 quick restarts; one that
+    // cannot listen (busy port, unknown host, no permission: exit code 78) is
+    // a configuration error and is not restarted at all.
     max_restarts: 10,
+    stop_exit_codes: [78],
     min_uptime: 5_000,
     exp_backoff_restart_delay: 100,
     env: {

@@ -49,6 +49,7 @@ import { check } from "k6";
 import http from "k6/http";
 import { Counter, Trend } from "k6/metrics";
 import grpc from "k6/net/grpc";
+import { type Phase, phaseAt, phaseNames } from "../src/contract/phases.ts";
 import { k6GracefulStopSeconds, k6VuLimits } from "../src/contract/run-limits.ts";
 import {
   type GrpcCall,
@@ -64,9 +65,6 @@ import {
 import {
   buildCellResult,
   heavyOutcome,
-  type Phase,
-  phaseAt,
-  phaseNames,
   probeDurationMetric,
   probeOkMetric,
   resultMetrics,

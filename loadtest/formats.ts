@@ -37,14 +37,13 @@ import { Counter, Trend } from "k6/metrics";
 import grpc from "k6/net/grpc";
 import { k6GracefulStopSeconds } from "../src/contract/run-limits.ts";
 import {
-  type Format,
-  formats,
   heavyGrpcCall,
   heavyHttpCall,
   parseFormat,
   parseStrategy,
   shapeFromEnv,
 } from "../src/contract/scenario.ts";
+import { type Format, formats } from "../src/contract/wire.ts";
 import { formatsRow, formatsRunStrategy, formatsTable } from "./lib/formats-table.ts";
 import { envNumber, type K6SummaryData } from "./lib/k6-summary.ts";
 import { hasLateStatus, lateStatus } from "./lib/late-status.ts";

@@ -27,7 +27,7 @@
 
 import { Counter } from "k6/metrics";
 import grpc from "k6/net/grpc";
-import { toGhzJson } from "../src/ghz/report-builder.ts";
+import { toGhzJson } from "../src/ghz/go-format.ts";
 import { formatGhzSummary } from "../src/ghz/summary-printer.ts";
 import {
   ghzReportFromSummary,

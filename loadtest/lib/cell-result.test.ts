@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { phaseAt } from "../../src/contract/phases.ts";
 import { k6GracefulStopSeconds } from "../../src/contract/run-limits.ts";
 import {
   buildCellResult,
   type CellResultSettings,
   heavyOutcome,
-  phaseAt,
   probeDurationMetric,
   probeOkMetric,
   resultMetrics,

@@ -23,13 +23,10 @@
  * so `workerSpread` is `{}`. Plain module, no k6 or Node APIs.
  */
 
+import { type Phase, phaseAt } from "../../src/contract/phases.ts";
+import type { K6CellResult, K6PhaseStats } from "../../src/experiment/k6-cell-schema.ts";
 import type { K6SummaryData, SummaryMetric } from "./k6-summary.ts";
 import { timelineFromMetrics } from "./timeline.ts";
-
-/** The three phases: probe alone, probe with heavy load, probe alone again. */
-export type Phase = "baseline" | "heavy" | "recovery";
-
-export const phaseNames: readonly Phase[] = ["baseline", "heavy", "recovery"];
 
 /** Trend (ms) of probe latencies, by the phase the call started in. */
 export function probeDurationMetric(phase: Phase): string {
@@ -63,15 +60,6 @@ export const resultMetrics = {
 /** The Trend statistics the result reads; the script sets them as `summaryTrendStats`. */
 export const resultTrendStats: string[] = ["avg", "min", "med", "max", "p(50)", "p(99)", "count"];
 
-/** The phase holding `nowMs`, for a run whose setup() started at `startMs`. */
-export function phaseAt(startMs: number, nowMs: number, baselineS: number, heavyS: number): Phase {
-  const elapsedMs = nowMs - startMs;
-  if (elapsedMs < baselineS * 1000) {
-    return "baseline";
-  }
-  return elapsedMs < (baselineS + heavyS) * 1000 ? "heavy" : "recovery";
-}
-
 /**
  * How a heavy call that ended at `nowMs` counts: a failure after the heavy
  * phase's planned end is a call cut by that end (k6 interrupts it, the
@@ -89,43 +77,6 @@ export function heavyOutcome(
     return "ok";
   }
   return phaseAt(startMs, nowMs, baselineS, heavyS) === "recovery" ? "cancelled" : "error";
-}
-
-/** Probe numbers for one phase (LoadResult's PhaseStats). */
-export interface K6PhaseStats {
-  completed: number;
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
-
-/** What RESULT_OUT holds. */
-export interface K6CellResult {
-  kind: "loopstall-k6-result";
-  version: 1;
-  format: string;
-  strategy: string;
-  /** Epoch ms: setup()'s start, and that plus k6's test run duration. */
-  startedAt: number;
-  endedAt: number;
-  timeline: Array<{ t: number; epoch: number; probe: number; heavy: number }>;
-  /** Seconds on the timeline's `t` axis at which the heavy scenario was planned to start and stop. */
-  phases: { heavyStart: number; heavyEnd: number };
-  probe: { baseline: K6PhaseStats; heavy: K6PhaseStats; recovery: K6PhaseStats; errors: number };
-  heavy: {
-    completed: number;
-    errors: number;
-    cancelled: number;
-    /** Mean size of a successful response, bytes (0 if none). */
-    responseBytes: number;
-    totalBytes: number;
-    rps: number;
-    mbPerS: number;
-  };
-  /** Always `{}`: k6 cannot tally `x-worker` pids it does not know in advance. */
-  workerSpread: Record<string, number>;
-  errorSamples: string[];
 }
 
 export interface CellResultSettings {

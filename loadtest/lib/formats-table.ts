@@ -2,7 +2,7 @@
  * The rows and table loadtest/formats.ts prints and writes. Plain module:
  * no k6 or Node APIs, so Node tests cover it.
  */
-import type { Format, Strategy } from "../../src/contract/scenario.ts";
+import type { Format, Strategy } from "../../src/contract/wire.ts";
 
 /**
  * The strategy a heavy call of `format` actually runs with in formats.ts:

@@ -14,21 +14,18 @@
  * null; error strings carry the code but not the server's message; and
  * `--connections` does not apply (each k6 VU has its own connection).
  */
+
+import { goCodeName, goCodeNames } from "../../src/contract/go-codes.ts";
+import { parseGhzConfig } from "../../src/ghz/ghz-config.ts";
 import {
   type GhzOverrides,
   type GhzSettings,
   ghzReportOptions,
-  parseGhzConfig,
   resolveGhzSettings,
-} from "../../src/ghz/ghz-config.ts";
-import {
-  buildGhzReportFromAggregates,
-  type GhzAggregates,
-  type GhzReport,
-  ghzPercentiles,
-  goCodeName,
-  goCodeNames,
-} from "../../src/ghz/report-builder.ts";
+} from "../../src/ghz/ghz-settings.ts";
+import { buildGhzReportFromAggregates } from "../../src/ghz/report-builder.ts";
+import { ghzPercentiles } from "../../src/ghz/report-stats.ts";
+import type { GhzAggregates, GhzReport } from "../../src/ghz/report-types.ts";
 import type { SummaryMetric } from "./k6-summary.ts";
 
 /** The OK-latency submetric; k6 tags each gRPC sample with its numeric status. */

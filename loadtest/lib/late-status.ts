@@ -12,7 +12,7 @@
  * The same rules as the embedded engine's check (src/load/heavy-call.ts,
  * `envelopedFailure`). Plain module: no k6 or Node APIs.
  */
-import type { Format, Strategy } from "../../src/contract/scenario.ts";
+import type { Format, Strategy } from "../../src/contract/wire.ts";
 
 /** Flag of a Connect streaming end-of-stream message. */
 export const connectEndStreamFlag = 0x02;

@@ -3,48 +3,40 @@
  * server's event loop, per wire format, on the default request (40,000
  * clients).
  *
- * For every format (connect-proto, connect-json, grpc, grpc-web, rest-json)
- * and strategy (inline, offload, stream) it measures, against one server
- * child process (see bench-server.ts):
- * - the server's event-loop delay (max, p99) while it serves one heavy request;
- * - the bytes of the response body;
- * - heavy requests per second at concurrency 2 (bounded by --requests and
- *   --max-seconds);
- * - the p99 of a `Live` probe (calls on a few connections, from a child
- *   process of its own; see live-probe.ts) while those heavy requests run.
+ * It starts one server (the shared launcher) and, for every format
+ * (connect-proto, connect-json, grpc, grpc-web, rest-json) and strategy
+ * (inline, offload, stream), measures with the embedded load engine:
+ * - the server's event-loop delay (max, p99, from its own `/metrics`) while
+ *   it serves one heavy request alone, and that request's time and bytes;
+ * - heavy requests per second at concurrency 2 for `--max-seconds`;
+ * - the p99 of a `Live` probe (its own thread, open model by default) during
+ *   that load, and the server's loop delay max meanwhile.
  *
- * `stream` means `StreamClients` for the RPC formats and chunked JSON for REST.
- * All traffic is HTTP/2 (h2c) to 127.0.0.1, sent and counted raw, so the
- * bench never decodes the heavy responses. Flags (see --help): --quick,
- * --formats, --strategies, --requests, --max-seconds, --pool-size,
- * --probe-connections, --probe-interval-ms, --probe-mode.
+ * `stream` means `StreamClients` for the RPC formats and chunked JSON for
+ * REST. Heavy responses are drained and status-checked, never decoded.
+ * Flags (see --help): --quick, --formats, --strategies, --max-seconds,
+ * --pool-size, --probe-connections, --probe-rate, --probe-mode.
  */
-import { type ChildProcess, fork } from "node:child_process";
-import { once } from "node:events";
-import { type ClientHttp2Session, connect } from "node:http2";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { Command, Option } from "commander";
-import {
-  type Format,
-  formats,
-  type Strategy,
-  strategies,
-  strategyHeader,
-} from "../contract/wire.js";
-import { entryBeside } from "../runtime/entry.js";
-import { type BenchServerMessage, delayResolutionMs } from "./bench-messages.js";
-import type { LiveProbeMode, LiveProbeOptions, LiveProbeSummary } from "./live-probe.js";
-import { type RawCall, rawH2Call } from "./raw-h2-call.js";
+import { defaultShape } from "../contract/shape.js";
+import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
+import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "../experiment/metrics-scrape.js";
+import { startServerProcess } from "../launcher/server-process.js";
+import { createHeavyCaller } from "../load/heavy-call.js";
+import { listParser } from "../load/load-flags.js";
+import { runLoad } from "../load/load-run.js";
+import { defaultHeavySettings, defaultProbeSettings } from "../load/load-settings.js";
+import { packageVersion } from "../runtime/package-version.js";
 
 interface BenchOptions {
   formats: Format[];
   strategies: Strategy[];
-  requests: number;
   maxSeconds: number;
   poolSize: number;
   probeConnections: number;
-  probeIntervalMs: number;
-  probeMode: LiveProbeMode;
+  probeRate: number;
+  probeMode: "open" | "closed";
 }
 
 interface Row {
@@ -56,46 +48,32 @@ interface Row {
   loopP99Ms: number;
   loadLoopMaxMs: number;
   reqPerSec: number;
-  loadRequests: number;
   failed: number;
-  live: LiveProbeSummary;
+  probeP99Ms: number;
+  probeMaxMs: number;
+  probeCalls: number;
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const server = await startBenchServer(options.poolSize);
-  const probe = startLiveProbe();
-  // One connection per load lane, as a load generator with two clients would have.
-  const sessions = [connect(server.url), connect(server.url)];
-  for (const session of sessions) {
-    session.on("error", () => {});
-  }
+  const server = await startServerProcess({
+    env: { POOL_SIZE: String(options.poolSize), STRATEGY: "inline" },
+  });
   try {
-    printSettings(options, server.pid);
-    await probe.run(probeOptions(server, options), () => sleep(500)); // Warm-up.
-    const idle = await probe.run(probeOptions(server, options), () => sleep(1_000));
-    console.log(`idle Live probe: p99 ${fmt(idle.p99Ms)} ms over ${idle.calls} calls\n`);
+    printSettings(options, server.child?.pid ?? 0);
     const rows: Row[] = [];
     for (const format of options.formats) {
       for (const strategy of options.strategies) {
-        const row = await measure(format, strategy, options, server, probe, sessions);
+        const row = await measure(format, strategy, options, server.baseUrl);
         rows.push(row);
         console.error(
-          `  ${format}/${strategy}: loop max ${fmt(row.loopMaxMs)} ms, Live p99 ${fmt(row.live.p99Ms)} ms`,
+          `  ${format}/${strategy}: loop max ${fmt(row.loopMaxMs)} ms, Live p99 ${fmt(row.probeP99Ms)} ms`,
         );
       }
     }
     printTable(rows);
   } finally {
-    for (const session of sessions) {
-      session.close();
-    }
-    for (const child of [probe.child, server.child]) {
-      if (child.connected) {
-        child.disconnect();
-      }
-    }
-    await Promise.all([probe.child, server.child].map((child) => exited(child)));
+    await server.stop();
   }
 }
 
@@ -104,226 +82,120 @@ async function measure(
   format: Format,
   strategy: Strategy,
   options: BenchOptions,
-  server: BenchServer,
-  probe: LiveProbe,
-  sessions: ClientHttp2Session[],
+  baseUrl: string,
 ): Promise<Row> {
-  const session = sessions[0];
-  if (session === undefined) {
-    throw new Error("no connection to measure on");
-  }
-  const call = heavyCall(format, strategy);
-  await checked(session, call); // Warm-up (and starts the pool's threads).
-  await sleep(200);
-
-  server.child.send({ type: "reset" });
-  await sleep(100);
-  const start = performance.now();
-  const bytes = await checked(session, call);
-  const singleMs = performance.now() - start;
-  await sleep(50);
-  const loop = await server.report();
-
-  let done = 0;
-  let failed = 0;
-  let elapsedMs = 0;
-  server.child.send({ type: "reset" });
-  const live = await probe.run(probeOptions(server, options), async () => {
-    const loadStart = performance.now();
-    const deadline = loadStart + options.maxSeconds * 1_000;
-    let issued = 0;
-    const lanes = sessions.map(async (lane) => {
-      while (issued < options.requests && performance.now() < deadline) {
-        issued++;
-        try {
-          await checked(lane, call);
-          done++;
-        } catch (error) {
-          failed++;
-          if (failed === 1) {
-            console.error(`  ${format}/${strategy}: ${String(error)}`);
-          }
-        }
-      }
-    });
-    await Promise.all(lanes);
-    elapsedMs = performance.now() - loadStart;
+  const heavy = createHeavyCaller({
+    format,
+    strategy,
+    shape: defaultShape,
+    baseUrl,
+    connections: 1,
   });
-  const loadLoop = await server.report();
+  let single: { ms: number; bytes: number; before?: DelaySnapshot; after?: DelaySnapshot };
+  try {
+    await checkedCall(heavy.call(0, AbortSignal.timeout(60_000))); // Warm-up; starts pool threads.
+    await sleep(200);
+    const before = await scrapeDelay(baseUrl);
+    const start = performance.now();
+    const bytes = await checkedCall(heavy.call(0, AbortSignal.timeout(60_000)));
+    const ms = performance.now() - start;
+    // The delay timer records a stall once the loop is free again: let one tick land.
+    await sleep(50);
+    single = { ms, bytes, before, after: await scrapeDelay(baseUrl) };
+  } finally {
+    heavy.close();
+  }
+
+  let loadBefore: Promise<DelaySnapshot | undefined> | undefined;
+  let loadAfter: Promise<DelaySnapshot | undefined> | undefined;
+  const result = await runLoad({
+    baseUrl,
+    format,
+    strategy,
+    shape: defaultShape,
+    probe: {
+      ...defaultProbeSettings,
+      mode: options.probeMode,
+      rate: options.probeRate,
+      connections: options.probeConnections,
+    },
+    heavy: { ...defaultHeavySettings, concurrency: 2, connections: 2 },
+    phases: { baselineS: 1, heavyS: options.maxSeconds, recoveryS: 1 },
+    onPhase(phase) {
+      if (phase === "heavy") {
+        loadBefore = scrapeDelay(baseUrl);
+      } else if (phase === "recovery") {
+        loadAfter = scrapeDelay(baseUrl);
+      }
+    },
+  });
+  const after = await loadAfter;
   return {
     format,
     strategy,
-    bytes,
-    singleMs,
-    loopMaxMs: loop.maxMs,
-    loopP99Ms: loop.p99Ms,
-    loadLoopMaxMs: loadLoop.maxMs,
-    reqPerSec: done / (elapsedMs / 1_000),
-    loadRequests: done,
-    failed,
-    live,
+    bytes: single.bytes,
+    singleMs: single.ms,
+    loopMaxMs: worst(single.before, single.after, 1),
+    loopP99Ms: worst(single.before, single.after, 0.99),
+    loadLoopMaxMs: after === undefined ? Number.NaN : worst(await loadBefore, after, 1),
+    reqPerSec: result.heavy.rps,
+    failed: result.heavy.errors,
+    probeP99Ms: result.probe.heavy.p99Ms,
+    probeMaxMs: result.probe.heavy.maxMs,
+    probeCalls: result.probe.heavy.completed,
   };
 }
 
-/** The raw HTTP/2 request of a format; `stream` calls StreamClients (or chunked REST). */
-function heavyCall(format: Format, strategy: Strategy): RawCall {
-  const emptyEnvelope = new Uint8Array(5);
-  const rpc = strategy === "stream" ? "StreamClients" : "ListClients";
-  const path = `/bank.v1.BankService/${rpc}`;
-  const headers = { [strategyHeader]: strategy };
-  switch (format) {
-    case "connect-proto":
-      return strategy === "stream"
-        ? post(path, { ...headers, "content-type": "application/connect+proto" }, emptyEnvelope)
-        : post(path, { ...headers, "content-type": "application/proto" }, new Uint8Array(0));
-    case "connect-json": {
-      const json = new TextEncoder().encode("{}");
-      if (strategy !== "stream") {
-        return post(path, { ...headers, "content-type": "application/json" }, json);
-      }
-      const envelope = new Uint8Array(5 + json.byteLength);
-      new DataView(envelope.buffer).setUint32(1, json.byteLength);
-      envelope.set(json, 5);
-      return post(path, { ...headers, "content-type": "application/connect+json" }, envelope);
-    }
-    case "grpc":
-      return post(
-        path,
-        { ...headers, "content-type": "application/grpc", te: "trailers" },
-        emptyEnvelope,
-      );
-    case "grpc-web":
-      return post(
-        path,
-        { ...headers, "content-type": "application/grpc-web+proto" },
-        emptyEnvelope,
-      );
-    case "rest-json":
-      return { method: "GET", path: `/v1/clients?strategy=${strategy}`, headers: {} };
+/** A delay quantile between two scrapes, the worst over the server's processes. */
+function worst(before: DelaySnapshot | undefined, after: DelaySnapshot | undefined, q: number) {
+  if (after === undefined) {
+    return Number.NaN;
   }
+  const perProcess = [...delayQuantileMs(before, after, q).values()];
+  return perProcess.length === 0 ? Number.NaN : Math.max(...perProcess);
 }
 
-function post(path: string, headers: Record<string, string>, body: Uint8Array): RawCall {
-  return { method: "POST", path, headers, body };
-}
-
-/** Sends a call and returns its body size; throws unless it succeeded. */
-async function checked(session: ClientHttp2Session, call: RawCall): Promise<number> {
-  const result = await rawH2Call(session, call);
-  if (result.status !== 200 || (result.grpcStatus !== undefined && result.grpcStatus !== "0")) {
-    throw new Error(`${call.path}: HTTP ${result.status}, grpc-status ${result.grpcStatus ?? "-"}`);
+async function checkedCall(
+  outcome: Promise<{ status: string; error?: string; bytes?: number }>,
+): Promise<number> {
+  const { status, error, bytes } = await outcome;
+  if (status !== "OK") {
+    throw new Error(`heavy call failed: ${status} ${error ?? ""}`);
   }
-  return result.bytes;
-}
-
-function probeOptions(server: BenchServer, options: BenchOptions): LiveProbeOptions {
-  return {
-    url: server.url,
-    connections: options.probeConnections,
-    intervalMs: options.probeIntervalMs,
-    mode: options.probeMode,
-  };
-}
-
-/** The Live probe child process (see live-probe.ts). */
-interface LiveProbe {
-  child: ChildProcess;
-  /** Probes `url` for as long as `during` takes. */
-  run(options: LiveProbeOptions, during: () => Promise<void>): Promise<LiveProbeSummary>;
-}
-
-function startLiveProbe(): LiveProbe {
-  const child = fork(entryBeside(import.meta.url, "./live-probe"), [], {
-    execArgv: process.execArgv,
-  });
-  return {
-    child,
-    async run(options, during) {
-      child.send({ type: "start", ...options });
-      try {
-        await sleep(300); // Let the probe connect and settle.
-        await during();
-      } finally {
-        child.send({ type: "stop" });
-      }
-      const [summary] = (await once(child, "message")) as [LiveProbeSummary];
-      return summary;
-    },
-  };
-}
-
-interface BenchServer {
-  child: ChildProcess;
-  url: string;
-  pid: number;
-  report(): Promise<{ maxMs: number; p99Ms: number }>;
-}
-
-async function startBenchServer(poolSize: number): Promise<BenchServer> {
-  const child = fork(entryBeside(import.meta.url, "./bench-server"), [], {
-    env: { ...process.env, POOL_SIZE: String(poolSize), STRATEGY: "inline" },
-    execArgv: process.execArgv,
-  });
-  const [ready] = (await once(child, "message")) as [BenchServerMessage];
-  if (ready.type !== "ready") {
-    throw new Error(`unexpected message from the bench server: ${JSON.stringify(ready)}`);
-  }
-  return {
-    child,
-    url: ready.url,
-    pid: ready.pid,
-    async report() {
-      child.send({ type: "report" });
-      const [message] = (await once(child, "message")) as [BenchServerMessage];
-      if (message.type !== "report") {
-        throw new Error(`unexpected message from the bench server: ${JSON.stringify(message)}`);
-      }
-      return message;
-    },
-  };
+  return bytes ?? 0;
 }
 
 function parseOptions(argv: string[]): BenchOptions {
-  const list = <T extends string>(allowed: readonly T[]) => {
-    return (value: string): T[] =>
-      value.split(",").map((item) => {
-        const found = allowed.find((a) => a === item.trim());
-        if (found === undefined) {
-          throw new Error(`"${item}" is not one of ${allowed.join(", ")}`);
-        }
-        return found;
-      });
-  };
   const positive = (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new Error(`expected a positive integer, got "${value}"`);
+    if (!Number.isInteger(n) || n < 1 || n > 3_600) {
+      throw new Error(`expected an integer from 1 to 3,600, got "${value}"`);
     }
     return n;
   };
   const o = new Command("bench:serialize")
     .description("Event-loop blocking of each serialization strategy, per wire format.")
-    .addOption(new Option("--quick", "4 requests per load phase and at most 6 s"))
+    .version(packageVersion)
+    .addOption(new Option("--quick", "4 s of load per format and strategy"))
     .addOption(
       new Option("--formats <list>", "comma-separated formats")
-        .argParser(list(formats))
-        .default([...formats]),
+        .argParser(listParser(formats))
+        .default([...formats], "all"),
     )
     .addOption(
       new Option("--strategies <list>", "comma-separated strategies")
-        .argParser(list(strategies))
-        .default([...strategies]),
+        .argParser(listParser(strategies))
+        .default([...strategies], "all"),
     )
     .addOption(
-      new Option("--requests <n>", "heavy requests per load phase").argParser(positive).default(10),
-    )
-    .addOption(
-      new Option("--max-seconds <n>", "time cap of a load phase").argParser(positive).default(15),
-    )
-    .addOption(
-      new Option("--pool-size <n>", "offload pool threads (default: cores - 1, at least 1)")
+      new Option("--max-seconds <n>", "seconds of concurrency-2 load per format and strategy")
         .argParser(positive)
-        .default(Math.max(1, availableParallelism() - 1)),
+        .default(10),
+    )
+    .addOption(
+      new Option("--pool-size <n>", "offload pool threads")
+        .argParser(positive)
+        .default(Math.max(1, availableParallelism() - 1), "cores - 1, at least 1"),
     )
     .addOption(
       new Option("--probe-connections <n>", "Live probe connections")
@@ -331,20 +203,19 @@ function parseOptions(argv: string[]): BenchOptions {
         .default(4),
     )
     .addOption(
-      new Option("--probe-interval-ms <n>", "Live calls are due every n ms on each connection")
+      new Option("--probe-rate <n>", "open-model Live calls per second")
         .argParser(positive)
-        .default(50),
+        .default(80),
     )
     .addOption(
-      new Option("--probe-mode <mode>", "open: calls sent on schedule; sequential: one at a time")
-        .choices(["open", "sequential"])
+      new Option("--probe-mode <mode>", "open: calls arrive on schedule; closed: one at a time")
+        .choices(["open", "closed"])
         .default("open"),
     )
     .parse(argv, { from: "user" })
     .opts<BenchOptions & { quick?: boolean }>();
   if (o.quick) {
-    o.requests = Math.min(o.requests, 4);
-    o.maxSeconds = Math.min(o.maxSeconds, 6);
+    o.maxSeconds = Math.min(o.maxSeconds, 4);
   }
   return o;
 }
@@ -358,7 +229,7 @@ function printSettings(options: BenchOptions, serverPid: number): void {
     `request: default shape (40,000 clients, 1 account each, 3 strings filled); server pid ${serverPid}, offload pool ${options.poolSize} threads`,
   );
   console.log(
-    `load: concurrency 2, ${options.requests} requests or ${options.maxSeconds} s per phase; Live probe (${options.probeMode}): ${options.probeConnections} h2c connections, one call due every ${options.probeIntervalMs} ms on each; loop delay sampled every ${delayResolutionMs} ms`,
+    `load: concurrency 2 on 2 connections for ${options.maxSeconds} s; Live probe (${options.probeMode}${options.probeMode === "open" ? `, ${options.probeRate}/s` : ""}) on ${options.probeConnections} h2c connections, in its own thread; loop delay from the server's /metrics`,
   );
 }
 
@@ -370,12 +241,12 @@ function printTable(rows: Row[]): void {
   for (const r of rows) {
     const failed = r.failed > 0 ? ` (${r.failed} failed)` : "";
     console.log(
-      `| ${r.format} | ${r.strategy} | ${r.bytes.toLocaleString("en-US")} | ${fmt(r.singleMs)} | ${fmt(r.loopMaxMs)} | ${fmt(r.loopP99Ms)} | ${fmt(r.loadLoopMaxMs)} | ${r.reqPerSec.toFixed(2)}${failed} | ${fmt(r.live.p99Ms)} | ${fmt(r.live.maxMs)} | ${r.live.calls} |`,
+      `| ${r.format} | ${r.strategy} | ${r.bytes.toLocaleString("en-US")} | ${fmt(r.singleMs)} | ${fmt(r.loopMaxMs)} | ${fmt(r.loopP99Ms)} | ${fmt(r.loadLoopMaxMs)} | ${r.reqPerSec.toFixed(2)}${failed} | ${fmt(r.probeP99Ms)} | ${fmt(r.probeMaxMs)} | ${r.probeCalls} |`,
     );
   }
   console.log(`\nload average at the end: ${loadAverage()}`);
   console.log(
-    "loop max/p99: the server's monitorEventLoopDelay while it serves one request alone; (load): its max during the concurrency-2 phase. Live: the probe's latencies during that phase.",
+    "loop max/p99: the server's event-loop delay (its /metrics histogram, 1 ms to 10 s buckets) while it serves one request alone; (load): its max during the concurrency-2 phase. Live: the probe's latencies during that phase.",
   );
 }
 
@@ -386,12 +257,6 @@ function loadAverage(): string {
 
 function fmt(ms: number): string {
   return Number.isNaN(ms) ? "-" : ms < 10 ? ms.toFixed(1) : ms.toFixed(0);
-}
-
-function exited(child: ChildProcess): Promise<unknown> {
-  return child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : once(child, "exit");
 }
 
 function sleep(ms: number): Promise<void> {

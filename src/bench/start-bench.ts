@@ -9,15 +9,17 @@
  * It then sends SIGTERM and waits for the exit. It also lists every process of
  * the server's tree, so a reader can see that none runs tsx.
  *
- * Flags: `--workers 1,2` (default), `--rounds 5` (default), `--cwd DIR` (a
- * checkout to measure, default this project).
+ * Flags: `--workers 1,2` (default), `--rounds 5` (default), `--cwd DIR[,DIR]`
+ * (checkouts to measure, default this project; with two, for example a
+ * checkout before a change and one after, they alternate round by round).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { localGet } from "../experiment/local-get.js";
+import { strategyHeader } from "../contract/wire.js";
 import { toStat } from "../experiment/repeat-stat.js";
+import { rawGet } from "../load/raw-client.js";
 import { projectRoot } from "../runtime/entry.js";
 import { processTree } from "../runtime/process-tree.js";
 
@@ -43,24 +45,38 @@ async function main(): Promise<void> {
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) {
     throw new Error(`--rounds takes 1 to 50, got ${values.rounds}`);
   }
+  const cwds = values.cwd.split(",");
+  if (cwds.length > 4) {
+    throw new Error("--cwd takes at most 4 checkouts");
+  }
   console.log(
-    `# bench:start  node ${process.version}, ${availableParallelism()} cores, cwd ${values.cwd}, ${rounds} rounds, workers alternating ${workerCounts.join("/")}`,
+    `# bench:start  node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()[0]?.toFixed(2)}, ${rounds} rounds alternating checkouts and workers ${workerCounts.join("/")}`,
   );
-  const results = new Map<number, RoundResult[]>(workerCounts.map((n) => [n, []]));
+  const results = new Map<string, RoundResult[]>();
   for (let round = 0; round < rounds; round++) {
-    for (const workers of workerCounts) {
-      const result = await measure(values.cwd, workers);
-      results.get(workers)?.push(result);
-      if (round === 0) {
-        console.log(`# workers ${workers}: processes\n#   ${result.commands.join("\n#   ")}`);
+    for (const cwd of cwds) {
+      for (const workers of workerCounts) {
+        const key = `${cwd}\t${workers}`;
+        const result = await measure(cwd, workers);
+        results.set(key, [...(results.get(key) ?? []), result]);
+        if (round === 0) {
+          console.log(
+            `# ${cwd}, workers ${workers}: processes\n#   ${result.commands.join("\n#   ")}`,
+          );
+        }
       }
     }
   }
-  console.log("| workers | Live answers after (ms) | first offloaded response after (ms) |");
-  console.log("| ------: | ----------------------: | ----------------------------------: |");
-  for (const [workers, list] of results) {
+  console.log(
+    "| checkout | workers | Live answers after (ms) | first offloaded response after (ms) |",
+  );
+  console.log(
+    "| -------- | ------: | ----------------------: | ----------------------------------: |",
+  );
+  for (const [key, list] of results) {
+    const [cwd, workers] = key.split("\t");
     console.log(
-      `| ${workers} | ${summarize(list.map((r) => r.liveMs))} | ${summarize(list.map((r) => r.offloadMs))} |`,
+      `| ${cwd} | ${workers} | ${summarize(list.map((r) => r.liveMs))} | ${summarize(list.map((r) => r.offloadMs))} |`,
     );
   }
   console.log("(medians with min–max; times from spawning `npm start` to the response)");
@@ -78,7 +94,7 @@ async function measure(cwd: string, workers: number): Promise<RoundResult> {
     const url = await announcedUrl(child);
     const liveMs = await firstOk(`${url}/.well-known/live`, startedAt, {});
     const offloadMs = await firstOk(`${url}/v1/clients?count=2`, startedAt, {
-      "loopstall-strategy": "offload",
+      [strategyHeader]: "offload",
     });
     return { liveMs, offloadMs, commands: processTree(child.pid ?? 0) };
   } finally {
@@ -108,7 +124,11 @@ async function firstOk(
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     try {
-      const res = await localGet(url, 5_000, 8 * 1024 * 1024, headers);
+      const res = await rawGet(url, {
+        timeoutMs: 5_000,
+        maxBytes: 8 * 1024 * 1024,
+        headers: headers,
+      });
       if (res.status === 200) {
         return performance.now() - startedAt;
       }

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { localGet } from "../experiment/local-get.js";
+import { startSteadyLoad } from "../../test/support/steady-load.js";
+import { rawGet } from "../load/raw-client.js";
 import { parsePrometheusText, sumSamples } from "../metrics/prometheus-text.js";
-import { startSteadyLoad } from "./steady-load.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -68,19 +68,25 @@ describe("embedded cluster launcher (--workers 2)", { timeout: 90_000 }, () => {
     assert.equal(primaryPid, server.child.pid);
     const seen = new Set<number>();
     for (let i = 0; i < 40 && seen.size < 2; i++) {
-      seen.add(Number((await localGet(`${baseUrl}/.well-known/live`, 10_000)).headers["x-worker"]));
+      seen.add(
+        Number(
+          (await rawGet(`${baseUrl}/.well-known/live`, { timeoutMs: 10_000 })).headers.get(
+            "x-worker",
+          ),
+        ),
+      );
     }
     assert.deepEqual([...seen].sort(), [...pids].sort());
   });
 
   it("reports every worker's metrics, labelled by pid, from any worker", async () => {
     const scrape = async () => {
-      const { status, headers, body } = await localGet(`${baseUrl}/metrics`, 10_000);
+      const { status, headers, body } = await rawGet(`${baseUrl}/metrics`, { timeoutMs: 10_000 });
       assert.equal(status, 200);
-      assert.ok(pids.includes(Number(headers["x-worker"])));
+      assert.ok(pids.includes(Number(headers.get("x-worker"))));
       return parsePrometheusText(body);
     };
-    const live = { route: "/.well-known/live", format: "rest-json", code: "2xx" };
+    const live = { route: "/.well-known/live", format: "rest-json", code: "200" };
     const first = await scrape();
     assert.equal(sumSamples(first, "loopstall_metrics_workers_reporting"), 2);
     for (const pid of pids) {
@@ -101,7 +107,7 @@ describe("embedded cluster launcher (--workers 2)", { timeout: 90_000 }, () => {
     }
     const before = sumSamples(first, "loopstall_requests_total", live);
     for (let i = 0; i < 6; i++) {
-      await localGet(`${baseUrl}/.well-known/live`, 10_000);
+      await rawGet(`${baseUrl}/.well-known/live`, { timeoutMs: 10_000 });
     }
     // A response is counted when it closes, which can trail the client by a tick.
     let afterCount = before;
@@ -127,7 +133,13 @@ describe("embedded cluster launcher (--workers 2)", { timeout: 90_000 }, () => {
     const replacement = Number(restarted[1]);
     const seen = new Set<number>();
     for (let i = 0; i < 40 && !seen.has(replacement); i++) {
-      seen.add(Number((await localGet(`${baseUrl}/.well-known/live`, 10_000)).headers["x-worker"]));
+      seen.add(
+        Number(
+          (await rawGet(`${baseUrl}/.well-known/live`, { timeoutMs: 10_000 })).headers.get(
+            "x-worker",
+          ),
+        ),
+      );
     }
     const result = await load.stop();
     t.diagnostic(

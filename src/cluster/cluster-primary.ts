@@ -1,5 +1,6 @@
 import cluster, { type Worker } from "node:cluster";
 import { clusterMetricsEnv, createClusterMetricsPrimary } from "../metrics/cluster-metrics.js";
+import { configErrorExitCode, isConfigErrorMessage } from "../server/listen-error.js";
 import { RestartPolicy, type RestartPolicyOptions } from "./restart-policy.js";
 
 /** Options of {@link runClusterPrimary}. */
@@ -19,6 +20,8 @@ export interface ClusterPrimaryOptions {
   args?: string[];
   /** Where log lines go. Default `console.log`. */
   log?: (line: string) => void;
+  /** Where a configuration error's one line goes. Default `console.error`. */
+  logError?: (line: string) => void;
 }
 
 /**
@@ -27,6 +30,10 @@ export interface ClusterPrimaryOptions {
  * share the listening port. Note that node:cluster balances connections, not
  * requests: one HTTP/2 connection stays on one worker.
  *
+ * - A worker that exits with {@link configErrorExitCode} (it could not listen:
+ *   busy port, unknown address, no permission) is not restarted: the primary
+ *   prints the worker's one line, stops the other workers and resolves with
+ *   that code.
  * - A worker that exits on its own is restarted after a backoff; a slot that
  *   crashes more than 5 times in 30 s is given up, and when no worker remains
  *   the primary resolves with exit code 1.
@@ -39,6 +46,7 @@ export interface ClusterPrimaryOptions {
  */
 export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const logError = options.logError ?? ((line: string) => console.error(line));
   const policy = new RestartPolicy(options.restart);
   const slots = new Map<Worker, number>();
   const serving = new Map<number, number>(); // slot → pid, once listening
@@ -46,6 +54,8 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
   let announced = false;
   let shuttingDown = false;
   let failedDuringShutdown = false;
+  let configError: string | undefined;
+  const configErrors = new Map<Worker, string>();
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => {
     resolveExit = resolve;
@@ -55,6 +65,11 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
     "message",
     createClusterMetricsPrimary(() => [...slots.keys()]),
   );
+  cluster.on("message", (worker, message: unknown) => {
+    if (isConfigErrorMessage(message)) {
+      configErrors.set(worker, message.message);
+    }
+  });
 
   if (options.exec !== undefined) {
     cluster.setupPrimary({ exec: options.exec, args: options.args ?? [] });
@@ -86,10 +101,17 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
     }
     serving.delete(slot);
     const pid = worker.process.pid;
+    if (code === configErrorExitCode && configError === undefined) {
+      configError =
+        configErrors.get(worker) ?? `worker ${pid} could not listen (exit code ${code})`;
+      logError(`loopstall: ${configError}`);
+      stop("SIGTERM");
+    }
+    configErrors.delete(worker);
     if (shuttingDown) {
       failedDuringShutdown ||= code !== 0;
       if (slots.size === 0) {
-        resolveExit(failedDuringShutdown ? 1 : 0);
+        resolveExit(configError !== undefined ? configErrorExitCode : failedDuringShutdown ? 1 : 0);
       }
       return;
     }
@@ -115,7 +137,8 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
     }
   });
 
-  const shutdown = (signal: NodeJS.Signals) => {
+  /** Stops every worker with `signal`; resolves once they have all exited. */
+  function stop(signal: NodeJS.Signals): void {
     if (shuttingDown) {
       return; // Already draining; the bound below ends it.
     }
@@ -124,9 +147,8 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
       clearTimeout(timer);
     }
     pendingRestarts.clear();
-    log(`loopstall primary ${process.pid}: ${signal}, draining ${slots.size} workers`);
     if (slots.size === 0) {
-      resolveExit(0);
+      resolveExit(configError !== undefined ? configErrorExitCode : 0);
       return;
     }
     for (const worker of slots.keys()) {
@@ -140,6 +162,12 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
       resolveExit(1);
     }, options.shutdownTimeoutMs + 5_000);
     bound.unref();
+  }
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (!shuttingDown) {
+      log(`loopstall primary ${process.pid}: ${signal}, draining ${slots.size} workers`);
+    }
+    stop(signal);
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);

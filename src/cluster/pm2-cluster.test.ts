@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
-import { localGet } from "../experiment/local-get.js";
-import { startSteadyLoad } from "./steady-load.js";
+import { startSteadyLoad } from "../../test/support/steady-load.js";
+import { pm2AppName, type ServerProcess, startServerProcess } from "../launcher/server-process.js";
+import { rawGet } from "../load/raw-client.js";
 
-const run = promisify(execFile);
-const root = resolve(import.meta.dirname, "../..");
-const pm2Bin = join(root, "node_modules/.bin/pm2");
-const appName = `loopstall-test-${process.pid}`;
+const appName = pm2AppName;
 
 interface Pm2Process {
   pid: number;
@@ -22,38 +14,32 @@ interface Pm2Process {
 }
 
 describe("PM2 cluster mode (ecosystem.config.js)", { timeout: 120_000 }, () => {
-  let pm2Home = "";
-  let port = 0;
+  let server: ServerProcess | undefined;
   let baseUrl = "";
-  const env = () => ({
-    ...process.env,
-    PM2_HOME: pm2Home,
-    PM2_APP_NAME: appName,
-    PM2_INSTANCES: "2",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    SHUTDOWN_TIMEOUT_MS: "5000",
-  });
-  const pm2 = async (...args: string[]) =>
-    (await run(pm2Bin, args, { cwd: root, env: env(), timeout: 60_000 })).stdout;
+  const pm2 = async (...args: string[]) => {
+    assert.ok(server);
+    const { code, stdout } = await server.pm2(...args);
+    assert.equal(code, 0, `pm2 ${args.join(" ")} failed`);
+    return stdout;
+  };
   const online = async (): Promise<Pm2Process[]> =>
     (JSON.parse(await pm2("jlist")) as Pm2Process[]).filter(
       (p) => p.name === appName && p.pm2_env.status === "online" && p.pid > 0,
     );
 
   before(async () => {
-    pm2Home = await mkdtemp(join(tmpdir(), "loopstall-pm2-"));
-    port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    await pm2("start", "ecosystem.config.js");
+    // The launcher gives PM2 a PM2_HOME of its own and reads the URL the workers announce.
+    server = await startServerProcess({
+      launcher: "pm2",
+      workers: 2,
+      env: { SHUTDOWN_TIMEOUT_MS: "5000" },
+    });
+    baseUrl = server.baseUrl;
     await waitFor(async () => (await online()).length === 2 && (await liveOnce(baseUrl)) > 0);
   });
 
-  after(async () => {
-    // Always stop this test's daemon, even when a test failed.
-    await run(pm2Bin, ["kill"], { env: env(), timeout: 30_000 }).catch(() => {});
-    await rm(pm2Home, { recursive: true, force: true });
-  });
+  // Always stop this test's daemon, even when a test failed.
+  after(() => server?.stop());
 
   it("serves from both PM2 workers, with x-worker naming the serving pid", async () => {
     const pids = new Set((await online()).map((p) => p.pid));
@@ -66,9 +52,9 @@ describe("PM2 cluster mode (ecosystem.config.js)", { timeout: 120_000 }, () => {
   });
 
   it("answers /metrics per worker, labelled with its own pid", async () => {
-    const { status, headers, body } = await localGet(`${baseUrl}/metrics`, 10_000);
+    const { status, headers, body } = await rawGet(`${baseUrl}/metrics`, { timeoutMs: 10_000 });
     assert.equal(status, 200);
-    const worker = headers["x-worker"];
+    const worker = headers.get("x-worker");
     assert.match(
       body,
       new RegExp(`loopstall_event_loop_delay_max_seconds\\{worker="${worker}"\\}`),
@@ -133,21 +119,11 @@ describe("PM2 cluster mode (ecosystem.config.js)", { timeout: 120_000 }, () => {
   });
 });
 
-/** A port that was free a moment ago. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const address = server.address();
-  await new Promise((r) => server.close(r));
-  assert.ok(address && typeof address === "object");
-  return address.port;
-}
-
 /** The pid that served one `/.well-known/live` on a fresh connection; 0 on failure. */
 async function liveOnce(baseUrl: string): Promise<number> {
   try {
-    const { status, headers } = await localGet(`${baseUrl}/.well-known/live`, 10_000);
-    return status === 200 ? Number(headers["x-worker"]) : 0;
+    const { status, headers } = await rawGet(`${baseUrl}/.well-known/live`, { timeoutMs: 10_000 });
+    return status === 200 ? Number(headers.get("x-worker")) : 0;
   } catch {
     return 0;
   }

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { availableCores, maxWorkers, parseWorkerCount, readCgroupQuota } from "./worker-count.js";
+import { availableCores, readCgroupQuota } from "../runtime/cores.js";
+import { maxWorkers, parseWorkerCount } from "./worker-count.js";
 
 describe("worker count", () => {
   let dir = "";

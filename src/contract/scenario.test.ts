@@ -4,18 +4,17 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { ListClientsRequestSchema, StreamClientsRequestSchema } from "../gen/bank/v1/bank_pb.js";
 import { buildHeavyRequest } from "../load/heavy-call.js";
 import {
-  defaultShape,
   encodeHeavyRequest,
   envelope,
-  formats,
   heavyGrpcCall,
   heavyHttpCall,
   parseFormat,
   type Shape,
   shapeFromEnv,
-  strategies,
   utf8,
 } from "./scenario.js";
+import { defaultShape } from "./shape.js";
+import { formats, strategies } from "./wire.js";
 
 const shapes: Shape[] = [
   defaultShape,

@@ -15,13 +15,9 @@ import {
   grpcMethods,
   restPaths,
   type Strategy,
-  serviceName,
   strategies,
   strategyHeader,
 } from "./wire.ts";
-
-export type { Format, Strategy };
-export { defaultShape, formats, grpcMethods, restPaths, serviceName, strategies, strategyHeader };
 
 /** The knobs of the heavy response (bank.v1.TreeShape), all resolved. */
 export type Shape = ResolvedShape;

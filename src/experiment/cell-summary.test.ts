@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { LoadResult } from "../load/load-run.js";
+import type { LoadResult } from "../load/load-settings.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
 import { medianIndex, toStat } from "./repeat-stat.js";
 

@@ -1,7 +1,7 @@
 import type { Format, Strategy } from "../contract/wire.js";
-import type { LoadResult } from "../load/load-run.js";
+import type { LoadResult } from "../load/load-settings.js";
 import { medianIndex, toStat } from "./repeat-stat.js";
-import type { CellSummary, Stat } from "./summary.js";
+import type { CellSummary, Stat } from "./summary-schema.js";
 
 /** One repeat of a cell: what the engine measured and what `/metrics` said. */
 export interface RepeatResult {

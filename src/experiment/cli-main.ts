@@ -5,7 +5,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { runGhzCli } from "../ghz/ghz-command.js";
+import { CliExit } from "../load/cli-exit.js";
 import { createLoadCommand } from "../load/load-cli.js";
+import { packageVersion } from "../runtime/package-version.js";
 import { createExperimentCommand } from "./experiment-cli.js";
 
 async function main(argv: string[]): Promise<number> {
@@ -22,19 +24,23 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === "ghz") {
     return runGhzCli(argv.slice(1), { signal });
   }
+  if (argv[0] === "help" && argv[1] === "ghz") {
+    return runGhzCli(["--help"], { signal });
+  }
   const program = new Command("loopstall")
     .description(
       "Measure how serialization format and parallelism change a Node service under big responses.",
     )
+    .version(packageVersion)
     .exitOverride()
     .addCommand(createExperimentCommand({ signal }))
     .addCommand(createLoadCommand({ signal }))
     .addHelpText(
       "after",
-      "\n  ghz [flags] host:port   ghz-compatible load tool (see `loopstall ghz --help`)",
+      "\n  ghz [flags] host:port   ghz-compatible load tool (see `loopstall help ghz`)",
     );
   for (const command of program.commands) {
-    command.exitOverride();
+    command.exitOverride().version(packageVersion);
   }
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -44,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
       return error.exitCode;
     }
     process.stderr.write(`loopstall: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return error instanceof CliExit ? error.exitCode : 1;
   }
 }
 

@@ -69,7 +69,19 @@ describe("loopstall experiment", () => {
     for (const file of ["report.md", "report.html"]) {
       assert.ok((await readFile(join(out, file), "utf8")).length > 0);
     }
-    assert.match(lines.join(""), /\[1\/1\] connect-proto workers=1 strategy=inline/);
+    const printed = lines.join("");
+    assert.match(printed, /\[1\/1\] connect-proto workers=1 strategy=inline/);
+    // The seed's timeline is printed without --verbose, as the README says, each
+    // row under its phase, and the rows are the summary's timeline.
+    const rows = printed.match(/^ {2}\d+ \d+ \d+$/gm) ?? [];
+    assert.deepEqual(
+      rows.map((r) => r.trim()),
+      cell.timeline.map((p) => `${p.epoch} ${p.probe} ${p.heavy}`),
+    );
+    assert.match(
+      printed,
+      /^ {2}# baseline\n {2}\d+ \d+ \d+\n(.*\n)* {2}# heavy\n(.*\n)* {2}# recovery\n/m,
+    );
   });
 
   it("logs a run that fails, goes on, and still writes the summary", async () => {
@@ -124,6 +136,42 @@ describe("loopstall experiment", () => {
     assert.equal(full.repeats, 5);
     assert.equal(full.probe.connections, 8);
     assert.equal(full.launcher, "cluster");
+  });
+
+  it("refuses --engine k6 with an open probe before saying it writes results", async () => {
+    const lines: string[] = [];
+    const command = createExperimentCommand({ stdout: (text) => lines.push(text) });
+    await assert.rejects(
+      command.parseAsync(["--engine", "k6", "--probe-mode", "open", "--quick"], { from: "user" }),
+      /--engine k6 runs a closed-loop probe only/,
+    );
+    assert.deepEqual(lines, []);
+  });
+
+  it("refuses --engine k6 without k6 on PATH before saying it writes results", async () => {
+    const lines: string[] = [];
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    try {
+      const command = createExperimentCommand({ stdout: (text) => lines.push(text) });
+      await assert.rejects(
+        command.parseAsync(["--engine", "k6", "--quick"], { from: "user" }),
+        /k6 is not on PATH/,
+      );
+    } finally {
+      process.env.PATH = path;
+    }
+    assert.deepEqual(lines, []);
+  });
+
+  it("refuses --probe-rate without --probe-mode open", async () => {
+    const lines: string[] = [];
+    const command = createExperimentCommand({ stdout: (text) => lines.push(text) });
+    await assert.rejects(
+      command.parseAsync(["--probe-rate", "300", "--quick"], { from: "user" }),
+      /--probe-rate .* add --probe-mode open/,
+    );
+    assert.deepEqual(lines, []);
   });
 
   it("rejects bad flags with a clear error", async () => {

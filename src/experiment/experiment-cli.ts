@@ -3,13 +3,15 @@ import { Command, Option } from "commander";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
 import {
   addLoadFlags,
+  checkProbeRate,
   intOption,
   type LoadFlags,
   listParser,
   settingsFromFlags,
 } from "../load/load-flags.js";
-import { defaultPhaseSettings } from "../load/load-run.js";
+import { defaultPhaseSettings } from "../load/load-settings.js";
 import {
+  checkEngine,
   defaultExperimentOptions,
   type ExperimentOptions,
   quickPreset,
@@ -84,11 +86,17 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
     )
     .addOption(new Option("--out <dir>", "output directory (default results/<timestamp>/)"))
     .addOption(
-      new Option("--verbose", "print each run's timeline and the server's output").default(false),
+      new Option(
+        "--verbose",
+        "also print the server's output (each run's timeline is always printed)",
+      ).default(false),
     );
   addLoadFlags(command);
   command.action(async (flags: ExperimentFlags) => {
+    checkProbeRate(command, flags);
     const options = experimentOptionsFromFlags(flags);
+    // Refuse an engine that cannot run before announcing where results go.
+    await checkEngine(options);
     const cells = options.formats.length * options.workers.length * options.strategies.length;
     stdout(
       `loopstall experiment: ${cells} cells × ${options.repeats} repeats, phases ${options.phases.baselineS}/${options.phases.heavyS}/${options.phases.recoveryS} s, writing to ${options.outDir}\n`,

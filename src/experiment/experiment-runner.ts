@@ -1,8 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { arch, availableParallelism, cpus, platform } from "node:os";
 import { join } from "node:path";
+import type { Phase } from "../contract/phases.js";
 import { defaultShape, type ResolvedShape } from "../contract/shape.js";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
+import { type Launcher, startServerProcess } from "../launcher/server-process.js";
+import { runLoad } from "../load/load-run.js";
 import {
   defaultHeavySettings,
   defaultPhaseSettings,
@@ -12,16 +15,16 @@ import {
   type LoadResult,
   type PhaseSettings,
   type ProbeSettings,
-  runLoad,
-} from "../load/load-run.js";
+} from "../load/load-settings.js";
 import { formatTimelineLine } from "../load/timeline.js";
 import { projectRoot } from "../runtime/entry.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
-import { checkK6Options, requireK6, runK6Load } from "./k6-engine.js";
+import { runK6Load } from "./k6-engine.js";
+import { checkK6Options } from "./k6-run-args.js";
+import { requireK6 } from "./k6-version.js";
 import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "./metrics-scrape.js";
 import { writeReports } from "./report-writer.js";
-import { type Launcher, startServerProcess } from "./server-process.js";
-import type { CellSummary, ExperimentSummary } from "./summary.js";
+import type { CellSummary, ExperimentSummary } from "./summary-schema.js";
 
 export interface ExperimentOptions {
   /** Formats of the heavy request. Default all five (quick: connect-proto, connect-json). */
@@ -46,7 +49,7 @@ export interface ExperimentOptions {
   shape: ResolvedShape;
   /** Output directory. Default `results/<timestamp>/`. */
   outDir: string;
-  /** Also print each run's per-second timeline. Default false. */
+  /** Also print the server's output (each run's timeline is always printed). Default false. */
   verbose: boolean;
 }
 
@@ -95,10 +98,7 @@ export async function runExperiment(
   options: ExperimentOptions,
   io: ExperimentIo,
 ): Promise<{ summary: ExperimentSummary; outDir: string; failures: number }> {
-  if (options.engine === "k6") {
-    await requireK6();
-    checkK6Options(options);
-  }
+  await checkEngine(options);
   const startedAt = new Date();
   const cells: CellSummary[] = [];
   const matrix = options.formats.flatMap((format) =>
@@ -150,12 +150,17 @@ async function runRepeat(
   const server = await startServerProcess({
     launcher: options.launcher,
     workers: cell.workers,
-    strategy: cell.strategy,
+    env: {
+      STRATEGY: cell.strategy,
+      // Heavy calls cancelled at the end of a run may still be encoding; don't wait long for them.
+      SHUTDOWN_TIMEOUT_MS: "3000",
+    },
     ...(options.verbose && { onOutput: (line: string) => io.log(`  server: ${line}`) }),
   });
   try {
     let before: Promise<DelaySnapshot | undefined> | undefined;
     let after: Promise<DelaySnapshot | undefined> | undefined;
+    let shownPhase: Phase | undefined;
     const loadOptions: LoadOptions = {
       baseUrl: server.baseUrl,
       format: cell.format,
@@ -173,9 +178,14 @@ async function runRepeat(
           after = scrapeDelay(server.baseUrl);
         }
       },
-      ...(options.verbose && {
-        onSecond: (point) => io.log(`  ${formatTimelineLine(point)}`),
-      }),
+      // The seed's per-second timeline, each row under the phase it lies in.
+      onSecond(point, phase) {
+        if (phase !== shownPhase) {
+          shownPhase = phase;
+          io.log(`  # ${phase}`);
+        }
+        io.log(`  ${formatTimelineLine(point)}`);
+      },
     };
     const load: LoadResult =
       options.engine === "k6" ? await runK6Load(loadOptions) : await runLoad(loadOptions);
@@ -253,4 +263,14 @@ async function buildSummary(
     },
     cells,
   };
+}
+
+/** Throws a clear error unless the chosen engine can run these options (k6: on PATH, closed probe). */
+export async function checkEngine(
+  options: Pick<ExperimentOptions, "engine" | "probe" | "heavy" | "phases">,
+): Promise<void> {
+  if (options.engine === "k6") {
+    checkK6Options(options);
+    await requireK6();
+  }
 }

@@ -13,22 +13,19 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import { defaultHeavySettings, defaultProbeSettings, type LoadOptions } from "../load/load-run.js";
+import {
+  defaultHeavySettings,
+  defaultProbeSettings,
+  type LoadOptions,
+} from "../load/load-settings.js";
+import { projectRoot } from "../runtime/entry.js";
 import { createExperimentCommand } from "./experiment-cli.js";
 import { defaultExperimentOptions, runExperiment } from "./experiment-runner.js";
-import {
-  checkK6Options,
-  checkK6Version,
-  cpuTicksFromStat,
-  grpcAddress,
-  k6RunArgs,
-  k6RunTimeoutMs,
-  parseK6Result,
-  parseK6Version,
-  requireK6,
-  runK6Load,
-} from "./k6-engine.js";
-import { projectRoot } from "./server-process.js";
+import { runK6Load } from "./k6-engine.js";
+import { cpuTicksFromStat } from "./k6-process.js";
+import { parseK6Result } from "./k6-result.js";
+import { checkK6Options, grpcAddress, k6RunArgs, k6RunTimeoutMs } from "./k6-run-args.js";
+import { checkK6Version, parseK6Version, requireK6 } from "./k6-version.js";
 import { validateSummary } from "./summary-validator.js";
 
 const libUrl = (file: string) => pathToFileURL(join(projectRoot, "loadtest", "lib", file)).href;

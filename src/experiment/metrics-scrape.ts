@@ -1,5 +1,5 @@
 import { checkLocalTarget } from "../load/local-target.js";
-import { localGet } from "./local-get.js";
+import { rawGet } from "../load/raw-client.js";
 
 /** The event-loop delay histogram the server's `/metrics` exposes (seconds, per `worker`). */
 const delayBucket = "loopstall_event_loop_delay_seconds_bucket";
@@ -27,7 +27,10 @@ export async function scrapeDelay(
 ): Promise<DelaySnapshot | undefined> {
   checkLocalTarget(baseUrl);
   try {
-    const res = await localGet(`${baseUrl}/metrics`, timeoutMs, maxScrapeBytes);
+    const res = await rawGet(`${baseUrl}/metrics`, {
+      timeoutMs: timeoutMs,
+      maxBytes: maxScrapeBytes,
+    });
     if (res.status !== 200) {
       return undefined;
     }

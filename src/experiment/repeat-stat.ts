@@ -1,4 +1,4 @@
-import type { Stat } from "./summary.js";
+import type { Stat } from "./summary-schema.js";
 
 /** The median (mean of the middle two for an even count), min and max; zeros when empty. */
 export function toStat(values: readonly number[]): Stat {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { linearTicks } from "./report-charts.js";
+import { linearTicks } from "./charts/chart-scales.js";
 import { escapeHtml, escapeMarkdownCell } from "./report-escape.js";
 import {
   formatBytes,

@@ -1,4 +1,4 @@
-import type { Stat } from "./summary.js";
+import type { Stat } from "./summary-schema.js";
 
 /** Shown instead of a number that is missing or not finite. */
 export const notAvailable = "n/a";

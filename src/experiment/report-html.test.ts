@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fixtureSummary } from "./report-fixture.js";
+import { fixtureSummary } from "../../test/support/report-fixture.js";
 import { renderHtml } from "./report-html.js";
 import { cellColumns } from "./report-table.js";
-import type { ExperimentSummary } from "./summary.js";
+import type { ExperimentSummary } from "./summary-schema.js";
 
 function withCells(count: number): ExperimentSummary {
   const summary = fixtureSummary();

@@ -1,9 +1,7 @@
-import {
-  chartColors,
-  renderLatencyChart,
-  renderRetentionChart,
-  renderTimelineSvg,
-} from "./report-charts.js";
+import { renderLatencyChart } from "./charts/latency-chart.js";
+import { renderRetentionChart } from "./charts/retention-chart.js";
+import { chartColors } from "./charts/svg-primitives.js";
+import { renderTimelineSvg } from "./charts/timeline-chart.js";
 import { escapeHtml } from "./report-escape.js";
 import { formatStat, percentNumber } from "./report-format.js";
 import {
@@ -14,7 +12,7 @@ import {
   type ReportFact,
   settingsFacts,
 } from "./report-table.js";
-import type { ExperimentSummary } from "./summary.js";
+import type { ExperimentSummary } from "./summary-schema.js";
 
 // Everything is inline: the page must open offline, from a file, with nothing fetched.
 const styles = `

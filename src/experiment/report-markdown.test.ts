@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fixtureSummary } from "./report-fixture.js";
+import { fixtureSummary } from "../../test/support/report-fixture.js";
 import { renderMarkdown } from "./report-markdown.js";
 import { cellColumns } from "./report-table.js";
-import type { ExperimentSummary } from "./summary.js";
+import type { ExperimentSummary } from "./summary-schema.js";
 
 /** Splits a Markdown table row into its cells, honouring `\|` escapes. */
 function tableCells(line: string): string[] {

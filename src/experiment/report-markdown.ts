@@ -7,7 +7,7 @@ import {
   type ReportTable,
   settingsFacts,
 } from "./report-table.js";
-import type { ExperimentSummary } from "./summary.js";
+import type { ExperimentSummary } from "./summary-schema.js";
 
 /** Renders the summary as report.md: environment, settings, one table row per cell, how to read it. */
 export function renderMarkdown(summary: ExperimentSummary): string {

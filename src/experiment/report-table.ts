@@ -10,7 +10,7 @@ import {
   notAvailable,
   percentNumber,
 } from "./report-format.js";
-import type { CellSummary, ExperimentSummary } from "./summary.js";
+import type { CellSummary, ExperimentSummary } from "./summary-schema.js";
 
 /** Plain-text table: the renderers escape the text for their own syntax. */
 export interface ReportTable {

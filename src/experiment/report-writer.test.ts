@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fixtureSummary } from "./report-fixture.js";
+import { fixtureSummary } from "../../test/support/report-fixture.js";
 import { reportFileNames, writeFileAtomic, writeReports } from "./report-writer.js";
 import { validateSummary } from "./summary-validator.js";
 

@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { renderHtml } from "./report-html.js";
 import { renderMarkdown } from "./report-markdown.js";
-import type { ExperimentSummary } from "./summary.js";
+import type { ExperimentSummary } from "./summary-schema.js";
 
 /** Where {@link writeReports} put the three files. */
 export interface ReportPaths {

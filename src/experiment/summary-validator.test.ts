@@ -3,13 +3,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fixtureSummary } from "./report-fixture.js";
-import {
-  readSummary,
-  SummaryValidationError,
-  summaryLimits,
-  validateSummary,
-} from "./summary-validator.js";
+import { fixtureSummary } from "../../test/support/report-fixture.js";
+import { summaryLimits } from "./summary-schema.js";
+import { readSummary, SummaryValidationError, validateSummary } from "./summary-validator.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests reach into and break arbitrary nested fields of the JSON.
 type Mutable = Record<string, any>;

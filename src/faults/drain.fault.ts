@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
-import { startProcess } from "../server/spawn-server.js";
 import { timeUntilLive } from "./abandoned-flood.js";
 import { startHeavyMixLoad } from "./heavy-mix-load.js";
+import { startProcess } from "./start-server.js";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");

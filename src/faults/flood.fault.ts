@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { connect as connectHttp2, constants } from "node:http2";
 import { after, before, describe, it } from "node:test";
-import { readMetric } from "../server/departed-client.test.js";
-import { startProcess } from "../server/spawn-server.js";
 import { abandonedFlood, processMemory, timeUntilLive } from "./abandoned-flood.js";
+import { readMetric } from "./metric.js";
+import { startProcess } from "./start-server.js";
 
 describe("faults: floods", { timeout: 240_000 }, () => {
   let child: ChildProcess;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { startProcess } from "../server/spawn-server.js";
+import { startProcess } from "./start-server.js";
 
 describe("faults: kill -9 of a worker under load", { timeout: 120_000 }, () => {
   it("the other worker keeps serving and the victim is replaced", async () => {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { connect as connectTcp } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { readMetric } from "../server/departed-client.test.js";
-import { startProcess } from "../server/spawn-server.js";
+import { readMetric } from "./metric.js";
+import { startProcess } from "./start-server.js";
 
 describe("faults: slow clients", { timeout: 120_000 }, () => {
   let child: ChildProcess;

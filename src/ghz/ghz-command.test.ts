@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { type RunningServer, startServer } from "../server/server.js";
 import { defaultServerConfig } from "../server/server-config.js";
 import { type GhzCliIo, runGhzCli } from "./ghz-command.js";
-import type { GhzReport } from "./report-builder.js";
+import type { GhzReport } from "./report-types.js";
 
 describe("loopstall ghz (command line)", () => {
   let server: RunningServer;

@@ -1,18 +1,13 @@
 import { access, open, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { packageVersion } from "../runtime/package-version.js";
 import { checkConfigPath, parseConfigText } from "./config-file.js";
-import {
-  checkData,
-  checkTags,
-  type GhzOverrides,
-  parseFormat,
-  parseGhzConfig,
-  parseGoDuration,
-  resolveGhzSettings,
-} from "./ghz-config.js";
+import { checkData, checkTags, parseGhzConfig } from "./ghz-config.js";
 import { runGhz } from "./ghz-runner.js";
-import { toGhzJson } from "./report-builder.js";
+import { type GhzOverrides, parseFormat, resolveGhzSettings } from "./ghz-settings.js";
+import { parseGoDuration } from "./go-duration.js";
+import { toGhzJson } from "./go-format.js";
 import { formatGhzSummary } from "./summary-printer.js";
 
 /** Largest config, data file or stdin data read. */
@@ -50,6 +45,13 @@ export async function runGhzCli(argv: string[], io: GhzCliIo = {}): Promise<numb
     const fileLayer = flags.config ? await readConfig(flags.config) : {};
     const cliLayer = await cliOverrides(flags, program.args[0], io.readStdin ?? readStdin);
     const settings = resolveGhzSettings(availableParallelism(), fileLayer, cliLayer);
+    if (!settings.insecure) {
+      // Real ghz dials TLS without --insecure; dialling plain text instead
+      // would silently measure something else.
+      throw new Error(
+        "loopstall speaks plain-text h2c only; pass --insecure (or set insecure in --config), as ghz needs for a plain-text server",
+      );
+    }
     if (settings.proto !== undefined) {
       await checkProto(settings.proto);
     }
@@ -120,7 +122,7 @@ function buildProgram(stdout: (t: string) => void, stderr: (t: string) => void):
     .option("-z, --duration <d>", "run for this long, e.g. 10s (overrides -n)", duration)
     .option("-r, --rps <n>", "requests per second (default 0 = no limit)", count)
     .option("--connections <n>", "connections the workers share (default 1)", count)
-    .option("--insecure", "plain-text h2c (loopstall only speaks plain text)")
+    .option("--insecure", "plain-text h2c; required, as loopstall speaks no TLS")
     .option("-t, --timeout <d>", "per-request timeout (default 20s; 0 = none)", duration)
     .option("--connect-timeout <d>", "dial timeout, echoed in the report (default 10s)", duration)
     .option("-O, --format <format>", "summary, json or pretty (default summary)")
@@ -130,6 +132,7 @@ function buildProgram(stdout: (t: string) => void, stderr: (t: string) => void):
     .option("--skipFirst <n>", "leave the first n results out of the tally", count)
     .option("--count-errors", "include failed requests in the latency statistics")
     .option("--cpus <n>", "echoed in the report as CPUs (default: this machine's)", count)
+    .version(packageVersion, "-v, --version")
     .exitOverride()
     .configureOutput({ writeOut: stdout, writeErr: stderr });
 }

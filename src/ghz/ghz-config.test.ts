@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  ghzReportOptions,
-  parseGhzConfig,
-  parseGoDuration,
-  resolveGhzSettings,
-} from "./ghz-config.js";
+import { parseGhzConfig } from "./ghz-config.js";
+import { ghzReportOptions, resolveGhzSettings } from "./ghz-settings.js";
+import { parseGoDuration } from "./go-duration.js";
 
 describe("parseGoDuration", () => {
   const good: Array<[string, number]> = [

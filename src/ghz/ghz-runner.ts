@@ -3,9 +3,10 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { createAsyncIterable } from "@connectrpc/connect/protocol";
 import { createTransports } from "../load/transports.js";
 import { type CallOutcome, runWorkload } from "../load/workload.js";
-import { type GhzSettings, ghzLimits, ghzReportOptions } from "./ghz-config.js";
+import { type GhzSettings, ghzLimits, ghzReportOptions } from "./ghz-settings.js";
 import { findMethod, parseRequests } from "./method-lookup.js";
-import { GhzCollector, type GhzReport } from "./report-builder.js";
+import { GhzCollector } from "./report-builder.js";
+import type { GhzReport } from "./report-types.js";
 import { goErrorString, outcomeFromError } from "./status-names.js";
 
 export interface RunGhzOptions {

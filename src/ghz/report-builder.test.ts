@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  buildGhzOptions,
-  buildGhzReport,
-  buildGhzReportFromAggregates,
-  formatRfc3339,
-  type GhzCallRecord,
-  type GhzReportMeta,
-  histogram,
-  latencyDistribution,
-  toGhzJson,
-} from "./report-builder.js";
+import { formatRfc3339, toGhzJson } from "./go-format.js";
+import { buildGhzReport, buildGhzReportFromAggregates } from "./report-builder.js";
+import { buildGhzOptions } from "./report-options.js";
+import { histogram, latencyDistribution } from "./report-stats.js";
+import type { GhzCallRecord, GhzReportMeta } from "./report-types.js";
 
 const meta: GhzReportMeta = {
   endReason: "normal",

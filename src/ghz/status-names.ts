@@ -1,6 +1,6 @@
 import { type Code, ConnectError } from "@connectrpc/connect";
+import { goCodeName } from "../contract/go-codes.js";
 import type { CallOutcome } from "../load/workload.js";
-import { goCodeName } from "./report-builder.js";
 
 /** Go's gRPC status error text: `rpc error: code = X desc = Y`. */
 export function goErrorString(code: Code, message: string): string {

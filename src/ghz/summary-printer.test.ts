@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildGhzReport, type GhzCallRecord } from "./report-builder.js";
+import { buildGhzReport } from "./report-builder.js";
+import type { GhzCallRecord } from "./report-types.js";
 import { formatGhzSummary, formatNanoUnit } from "./summary-printer.js";
 
 describe("formatNanoUnit", () => {

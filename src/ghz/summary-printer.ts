@@ -4,7 +4,7 @@
  * Pure and dependency-free, like report-builder.ts. Where ghz iterates a Go
  * map (random order), this prints keys sorted.
  */
-import type { GhzBucket, GhzReport } from "./report-builder.js";
+import type { GhzBucket, GhzReport } from "./report-types.js";
 
 /** Renders the summary text of a report. */
 export function formatGhzSummary(report: GhzReport): string {

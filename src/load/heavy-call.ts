@@ -2,21 +2,14 @@ import { fromBinary, fromJsonString } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import { codeFromHttpStatus, codeFromString } from "@connectrpc/connect/protocol-connect";
 import { trailerParse } from "@connectrpc/connect/protocol-grpc-web";
-import {
-  encodeHeavyRequest,
-  envelope,
-  grpcMethods,
-  heavyHttpCall,
-  strategyHeader,
-  utf8,
-} from "../contract/scenario.js";
+import { goCodeName } from "../contract/go-codes.js";
+import { encodeHeavyRequest, envelope, heavyHttpCall, utf8 } from "../contract/scenario.js";
 import type { ResolvedShape } from "../contract/shape.js";
 import type { Format, Strategy } from "../contract/wire.js";
+import { grpcMethods, strategyHeader, workerHeader } from "../contract/wire.js";
 import { ListClientsResponseSchema, StreamClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
-import { goCodeName } from "../ghz/report-builder.js";
 import { connectEndStreamFlag, EnvelopeScanner, grpcWebTrailerFlag } from "./envelope-scanner.js";
 import { openRawConnection, type RawConnection, type RawRequest } from "./raw-client.js";
-import { workerHeader } from "./transports.js";
 import type { CallOutcome } from "./workload.js";
 
 export interface HeavyCallOptions {

@@ -1,8 +1,18 @@
 import { Command, Option } from "commander";
+import type { Phase } from "../contract/phases.js";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
-import { addLoadFlags, intOption, type LoadFlags, settingsFromFlags } from "./load-flags.js";
-import { type LoadResult, type Phase, runLoad } from "./load-run.js";
+import { CliExit } from "./cli-exit.js";
+import {
+  addLoadFlags,
+  checkProbeRate,
+  intOption,
+  type LoadFlags,
+  settingsFromFlags,
+} from "./load-flags.js";
+import { runLoad } from "./load-run.js";
+import type { LoadResult } from "./load-settings.js";
 import { checkLocalTarget } from "./local-target.js";
+import { checkTargetAnswers } from "./preflight.js";
 import { createProgressDisplay } from "./progress-display.js";
 import { formatTimelineLine } from "./timeline.js";
 
@@ -56,12 +66,17 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
   addLoadFlags(command);
   command.action(async (flags: LoadCliFlags) => {
     checkLocalTarget(flags.url);
+    checkProbeRate(command, flags);
+    await checkTargetAnswers(flags.url);
     const settings = settingsFromFlags(flags, flags.workers);
     const totalS = settings.phases.baselineS + settings.phases.heavyS + settings.phases.recoveryS;
     const showProgress = io.progress ?? (process.stdout.isTTY && process.stderr.isTTY);
     const display = showProgress ? createProgressDisplay(totalS) : undefined;
     const print = (line: string) => (display ? display.log(line) : stdout(`${line}\n`));
-    let phase: Phase = "baseline";
+    // Each row is printed under the phase it belongs to (rows come 300 ms
+    // after their second, so a phase header printed when the phase starts
+    // would land above the previous phase's last row).
+    let phase: Phase | undefined;
     print(`# epoch probe heavy   (${flags.format}, ${flags.strategy}, ${flags.url})`);
     let result: LoadResult;
     try {
@@ -71,13 +86,13 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
         strategy: flags.strategy,
         ...settings,
         ...(io.signal && { signal: io.signal }),
-        onPhase(p) {
-          phase = p;
-          print(`# ${p}`);
-        },
-        onSecond(point) {
+        onSecond(point, p) {
+          if (p !== phase) {
+            phase = p;
+            print(`# ${p}`);
+          }
           print(formatTimelineLine(point));
-          display?.update(point.t + 1, phase, point.probe);
+          display?.update(point.t + 1, p, point.probe);
         },
       });
     } finally {
@@ -89,6 +104,23 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
     }
     for (const sample of result.errorSamples) {
       stderr(`error sample: ${sample}\n`);
+    }
+    const ranS = (result.endedAt - result.startedAt) / 1000;
+    if (io.signal?.aborted) {
+      throw new CliExit(
+        `cancelled after ${ranS.toFixed(1)} s of ${totalS} s: the run is partial, and the numbers above cover only what ran`,
+        130,
+      );
+    }
+    const probeOk =
+      result.probe.baseline.completed +
+      result.probe.heavy.completed +
+      result.probe.recovery.completed;
+    if (probeOk === 0 && result.heavy.completed === 0) {
+      throw new CliExit(
+        `every call failed (${result.probe.errors} probe, ${result.heavy.errors} heavy): the latencies above are those of failures, not a measurement`,
+        1,
+      );
     }
   });
   return command;

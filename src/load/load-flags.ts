@@ -8,7 +8,7 @@ import {
   type HeavySettings,
   type PhaseSettings,
   type ProbeSettings,
-} from "./load-run.js";
+} from "./load-settings.js";
 
 /** The flags {@link addLoadFlags} defines, as commander parses them. */
 export interface LoadFlags {
@@ -40,7 +40,7 @@ export function addLoadFlags(command: Command): Command {
       .addOption(
         new Option(
           "--probe-mode <mode>",
-          "closed: sequential calls per connection; open: fixed rate",
+          "closed: one call at a time per connection; open: fixed rate",
         )
           .choices(["closed", "open"])
           .default(p.mode),
@@ -75,7 +75,7 @@ export function addLoadFlags(command: Command): Command {
       .addOption(
         intOption(
           "--heavy-window <bytes>",
-          "HTTP/2 receive window of heavy connections (65535 = HTTP/2's default)",
+          "HTTP/2 receive window of heavy connections, bytes (65535: the HTTP/2 initial window)",
           65_535,
           2 ** 31 - 1,
           h.windowBytes,
@@ -114,6 +114,19 @@ export function addLoadFlags(command: Command): Command {
         ),
       )
   );
+}
+
+/**
+ * Throws a clear error when `--probe-rate` is given without
+ * `--probe-mode open`: the closed probe has no rate, and ignoring the flag
+ * silently would run a different load than the user asked for.
+ */
+export function checkProbeRate(command: Command, flags: Pick<LoadFlags, "probeMode">): void {
+  if (command.getOptionValueSource("probeRate") !== "default" && flags.probeMode !== "open") {
+    throw new Error(
+      "--probe-rate sets the open-model arrival rate; add --probe-mode open (the closed probe calls as fast as answers come)",
+    );
+  }
 }
 
 /** Settings from parsed flags; `workers` sizes the default probe connections. */

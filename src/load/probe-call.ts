@@ -1,7 +1,8 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { codeFromHttpStatus } from "@connectrpc/connect/protocol-connect";
+import { goCodeName } from "../contract/go-codes.js";
+import { workerHeader } from "../contract/wire.js";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
-import { goCodeName } from "../ghz/report-builder.js";
 import { openRawConnection, type RawConnection } from "./raw-client.js";
 import { captureWorker, createTransports } from "./transports.js";
 import type { CallOutcome } from "./workload.js";
@@ -60,7 +61,7 @@ function restProbe(options: ProbeCallOptions): ProbeCaller {
       const connection = conns[conn % conns.length] as RawConnection;
       const res = await connection.request(request, signal, () => {});
       const status = res.status === 200 ? "OK" : goCodeName(codeFromHttpStatus(res.status));
-      return withWorker({ status, bytes: res.bytes }, res.headers.get("x-worker") ?? undefined);
+      return withWorker({ status, bytes: res.bytes }, res.headers.get(workerHeader) ?? undefined);
     },
     close() {
       for (const c of conns) {

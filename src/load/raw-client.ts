@@ -185,3 +185,65 @@ function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new Error(String(reason ?? "aborted"));
 }
+
+/** A finished one-off GET: status, headers and body text. */
+export interface RawGetResponse {
+  status: number;
+  headers: Headers;
+  body: string;
+}
+
+/** Options of {@link rawGet}. */
+export interface RawGetOptions {
+  /** Whole-request timeout, ms. */
+  timeoutMs: number;
+  /** Largest body accepted; a longer one rejects. Default 8 MiB. */
+  maxBytes?: number;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * GETs a loopback URL on a fresh HTTP/1.1 connection that is closed
+ * afterwards, so no keep-alive socket is left behind to hold up a server's
+ * graceful shutdown. For liveness polls, metrics scrapes and checks. Rejects
+ * on network errors, on timeout and on a body over `maxBytes`.
+ */
+export async function rawGet(url: string, options: RawGetOptions): Promise<RawGetResponse> {
+  const target = checkLocalTarget(url);
+  const maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
+  const connection = openHttp1(target);
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new Error(`GET ${url} timed out after ${options.timeoutMs} ms`)),
+    options.timeoutMs,
+  );
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    const response = await connection.request(
+      {
+        method: "GET",
+        path: `${target.pathname}${target.search}`,
+        headers: { ...options.headers, connection: "close" },
+      },
+      controller.signal,
+      (chunk) => {
+        size += chunk.byteLength;
+        if (size > maxBytes) {
+          controller.abort(new Error(`GET ${url}: response over ${maxBytes} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      },
+    );
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: Buffer.concat(chunks).toString("utf8"),
+    };
+  } finally {
+    clearTimeout(timer);
+    connection.close();
+  }
+}

@@ -1,4 +1,4 @@
-import type { TimelinePoint } from "../experiment/summary.js";
+import type { TimelinePoint } from "../contract/results.js";
 
 /**
  * Completed requests per wall-clock second, the seed's

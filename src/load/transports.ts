@@ -6,6 +6,7 @@ import {
   createGrpcWebTransport,
   Http2SessionManager,
 } from "@connectrpc/connect-node";
+import { workerHeader } from "../contract/wire.js";
 import { checkLocalTarget } from "./local-target.js";
 
 /** The RPC protocols a Connect transport can speak. */
@@ -127,9 +128,6 @@ function build(kind: TransportKind, options: NodeOptions): Transport {
       return createConnectTransport({ ...options, useBinaryFormat: false });
   }
 }
-
-/** The response header naming the server process that handled a call. */
-export const workerHeader = "x-worker";
 
 /**
  * Call options that capture the `x-worker` response header. Pass `options`

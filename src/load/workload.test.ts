@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
@@ -131,6 +132,87 @@ describe("runWorkload", () => {
       signal: controller.signal,
     });
     assert.equal(result.endReason, "cancel");
+  });
+
+  it("keeps one abort listener on the run signal however many calls are in flight", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    const controller = new AbortController();
+    let most = 0;
+    const sampler = setInterval(() => {
+      most = Math.max(most, getEventListeners(controller.signal, "abort").length);
+    }, 5);
+    const records: RequestRecord[] = [];
+    setTimeout(() => controller.abort(), 400);
+    try {
+      const result = await runWorkload({
+        // 3 connections × HTTP/1.1 keep the rest of the 40 callers waiting or queued.
+        call: call("/?delay=1000"),
+        concurrency: 40,
+        connections: 3,
+        rps: 400,
+        durationMs: 60_000,
+        timeoutMs: 5_000,
+        signal: controller.signal,
+        onRecord: (r) => records.push(r),
+      });
+      // Let a pending warning be emitted (it is deferred with process.nextTick).
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(result.endReason, "cancel");
+    } finally {
+      clearInterval(sampler);
+      process.off("warning", onWarning);
+    }
+    assert.equal(
+      warnings.filter((w) => w.name === "MaxListenersExceededWarning").length,
+      0,
+      warnings.map(String).join("\n"),
+    );
+    assert.ok(most <= 1, `the run signal had ${most} abort listeners`);
+    // Cancelling still reaches every in-flight call.
+    assert.ok(records.length >= 3);
+    assert.ok(records.every((r) => r.status === "Canceled"));
+    assert.equal(getEventListeners(controller.signal, "abort").length, 0);
+  });
+
+  it("backs off on connection errors instead of spinning, and names them Unavailable", async () => {
+    // A port nobody listens on: bind one, note it, close it.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const dead = [0, 1].map(() => openRawConnection(`http://127.0.0.1:${port}`, "1.1"));
+    const records: RequestRecord[] = [];
+    try {
+      const result = await runWorkload({
+        async call(conn, signal) {
+          const res = await (dead[conn] as RawConnection).request(
+            { method: "GET", path: "/", headers: {} },
+            signal,
+            () => {},
+          );
+          return { status: res.status === 200 ? "OK" : "Unknown" };
+        },
+        concurrency: 2,
+        connections: 2,
+        durationMs: 700,
+        timeoutMs: 1_000,
+        onRecord: (r) => records.push(r),
+      });
+      // 10 + 20 + 40 + 80 + 160 + 320 ms of backoff: about 7 calls a worker in 700 ms
+      // (without backoff, thousands).
+      assert.ok(result.count <= 20, `${result.count} calls in 700 ms against a closed port`);
+      assert.ok(result.count >= 4);
+    } finally {
+      for (const c of dead) {
+        c.close();
+      }
+    }
+    assert.ok(
+      records.every((r) => r.status === "Unavailable"),
+      records[0]?.error,
+    );
   });
 
   it("rejects out-of-range options", async () => {

@@ -1,4 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { AbortFanout } from "./abort-fanout.js";
+import { isConnectionError } from "./connection-error.js";
 
 /**
  * What one call returned. `status` is a gRPC code name as ghz writes it:
@@ -66,6 +67,14 @@ export interface WorkloadResult {
   endReason: "normal" | "cancel" | "timeout";
 }
 
+/**
+ * After a call fails with `Unavailable` (no connection: refused, reset, lost),
+ * its worker waits before the next call: 10 ms, doubling per failure in a
+ * row up to 1 s, and back to none after a success. Without it, a run against
+ * a port nobody listens on spins through thousands of failures a second.
+ */
+export const connectionBackoff = { initialMs: 10, maxMs: 1_000 } as const;
+
 /** The hard cap on `total`, so a typo can't start an endless run. */
 export const maxTotal = 100_000_000;
 
@@ -107,29 +116,38 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     return issued++;
   };
 
-  const runOne = async (conn: number, scheduled: number): Promise<void> => {
+  // One listener on the run's signal for every call and wait, however many
+  // are in flight (see abort-fanout.ts).
+  const cancel = new AbortFanout(signal);
+
+  const runOne = async (conn: number, scheduled: number): Promise<string> => {
     const began = performance.now();
-    // A controller per call, linked by hand: AbortSignal.any on one long-lived
-    // signal keeps every call's signal alive in Node 20.
+    // A controller per call, linked through the fanout: AbortSignal.any on one
+    // long-lived signal keeps every call's signal alive in Node 20.
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort(new DOMException(`call timed out after ${timeoutMs} ms`, "TimeoutError"));
     }, timeoutMs);
-    const onCancel = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", onCancel, { once: true });
+    const unsubscribe = cancel.subscribe((reason) => controller.abort(reason));
     let outcome: CallOutcome;
     try {
       outcome = await call(conn, controller.signal);
     } catch (error) {
       outcome = {
-        status: timedOut ? "DeadlineExceeded" : signal?.aborted ? "Canceled" : "Unknown",
+        status: timedOut
+          ? "DeadlineExceeded"
+          : signal?.aborted
+            ? "Canceled"
+            : isConnectionError(error)
+              ? "Unavailable"
+              : "Unknown",
         error: error instanceof Error ? error.message : String(error),
       };
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onCancel);
+      unsubscribe();
     }
     const ended = performance.now();
     const from = rps > 0 ? scheduled : began;
@@ -142,24 +160,32 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       ...(outcome.worker !== undefined && { worker: outcome.worker }),
       ...(outcome.bytes !== undefined && { bytes: outcome.bytes }),
     });
+    return outcome.status;
   };
 
   const loop = async (index: number): Promise<void> => {
     const conn = index % connections;
+    let failuresInARow = 0;
     for (let slot = nextSlot(); slot !== undefined; slot = nextSlot()) {
       let scheduled = performance.now();
       if (rps > 0) {
         scheduled = t0 + (slot * 1000) / rps;
         const wait = scheduled - performance.now();
-        if (wait > 0) {
-          try {
-            await sleep(wait, undefined, signal && { signal });
-          } catch {
-            return; // The run stopped while this worker waited.
-          }
+        if (wait > 0 && !(await cancel.sleep(wait))) {
+          return; // The run stopped while this worker waited.
         }
       }
-      await runOne(conn, scheduled);
+      const status = await runOne(conn, scheduled);
+      failuresInARow = status === "Unavailable" ? failuresInARow + 1 : 0;
+      if (failuresInARow > 0) {
+        const backoffMs = Math.min(
+          connectionBackoff.maxMs,
+          connectionBackoff.initialMs * 2 ** (failuresInARow - 1),
+        );
+        if (!(await cancel.sleep(Math.min(backoffMs, deadline - performance.now())))) {
+          return;
+        }
+      }
     }
   };
 
@@ -169,6 +195,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     if (!signal?.aborted) {
       throw error;
     }
+  } finally {
+    cancel.dispose();
   }
   const endReason = signal?.aborted ? "cancel" : durationMs > 0 ? "timeout" : "normal";
   return { startedAt, endedAt: performance.timeOrigin + performance.now(), count, endReason };

@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from "prom-client";
-import type { Admission } from "../server/admission.js";
+import type { Admission } from "../http/admission.js";
 
 /**
  * Exposes the admission control's state: heavy responses in progress and

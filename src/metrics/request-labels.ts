@@ -68,8 +68,3 @@ export function requestFormat(
   }
   return "other";
 }
-
-/** The `code` label: the HTTP status class, e.g. `2xx`. */
-export function statusClass(status: number): string {
-  return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : "other";
-}

@@ -1,8 +1,8 @@
 import cluster from "node:cluster";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Registry } from "prom-client";
-import { writeJsonError, writeMethodNotAllowed } from "../server/json-error.js";
-import type { AnyRequest, AnyResponse } from "../server/node-types.js";
+import { writeJsonError, writeMethodNotAllowed } from "../http/json-error.js";
+import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { clusterMetricsEnv, createClusterMetricsWorker } from "./cluster-metrics.js";
 import { type EventLoopMetricsOptions, registerEventLoopMetrics } from "./event-loop-metrics.js";
 import { registerRequestMetrics } from "./request-metrics.js";

@@ -5,8 +5,8 @@ import { after, before, describe, it } from "node:test";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
-import { Admission } from "./admission.js";
-import type { AnyResponse } from "./node-types.js";
+import { Admission } from "../http/admission.js";
+import type { AnyResponse } from "../http/node-types.js";
 import { type RunningServer, startServer } from "./server.js";
 import { defaultServerConfig } from "./server-config.js";
 

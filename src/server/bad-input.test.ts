@@ -187,6 +187,13 @@ describe("bad input", () => {
       /over the cap of 50000 \(--max-count\)/,
     ],
     ["an unknown parameter", "/v1/clients?counts=1", 400, "invalid_argument", /unknown query/],
+    [
+      "a repeated parameter",
+      "/v1/clients?count=2&count=3",
+      400,
+      "invalid_argument",
+      /^count is given more than once/,
+    ],
     ["a query over its cap", `/v1/clients?count=1&${"x".repeat(2_000)}`, 400, "invalid_argument"],
     ["an unknown REST path", "/v1/accounts", 404, "not_found"],
   ];

@@ -3,15 +3,8 @@ import type { ChildProcess } from "node:child_process";
 import { connect as connectHttp2 } from "node:http2";
 import { connect as connectTcp } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { startProcess } from "./spawn-server.js";
-
-/** Reads one counter or gauge of the server's own series from /metrics. */
-export async function readMetric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
-  assert.ok(line, `no ${name} in /metrics`);
-  return Number(line.slice(line.lastIndexOf(" ") + 1));
-}
+import { readMetric } from "../faults/metric.js";
+import { startProcess } from "../faults/start-server.js";
 
 /** Resolves once Live stops answering within 200 ms: the loop is blocked. */
 async function untilBlocked(url: string): Promise<void> {

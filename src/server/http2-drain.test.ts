@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { startSteadyLoad } from "../cluster/steady-load.js";
+import { startSteadyLoad } from "../../test/support/steady-load.js";
 import { startServer } from "./server.js";
 import { defaultServerConfig } from "./server-config.js";
 

@@ -1,5 +1,11 @@
 import cluster from "node:cluster";
 import { CommanderError } from "commander";
+import { clusterMetricsEnv } from "../metrics/cluster-metrics.js";
+import {
+  type ConfigErrorMessage,
+  configErrorExitCode,
+  describeListenError,
+} from "./listen-error.js";
 import type { RunningServer } from "./server.js";
 import { parseServerArgs } from "./server-cli.js";
 
@@ -43,13 +49,37 @@ async function main(): Promise<void> {
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
   const { startServer } = await import("./server.js");
-  server = await startServer(config);
+  try {
+    server = await startServer(config);
+  } catch (error) {
+    const line = describeListenError(error, config.host, config.port);
+    if (line === undefined) {
+      throw error;
+    }
+    failFast(line);
+    return;
+  }
   console.log(`loopstall serving on ${server.url} (pid ${process.pid})`);
   // PM2's `wait_ready` waits for this before it stops the old worker on reload.
   process.send?.("ready");
   if (signalled) {
     drain(server);
   }
+}
+
+/**
+ * Exits at once with the configuration-error code. A worker of loopstall's
+ * own cluster primary leaves the line to it, which prints it once for all
+ * workers; anything else (one process, a PM2 worker) prints it itself.
+ */
+function failFast(line: string): void {
+  if (cluster.isWorker && process.env[clusterMetricsEnv] === "1" && process.send) {
+    const message: ConfigErrorMessage = { type: "loopstall:config-error", message: line };
+    process.send(message, undefined, {}, () => process.exit(configErrorExitCode));
+    return;
+  }
+  console.error(`loopstall: ${line}`);
+  process.exit(configErrorExitCode);
 }
 
 main().catch((error: unknown) => {

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { localGet } from "../experiment/local-get.js";
+import { rawGet } from "../load/raw-client.js";
 import { projectRoot } from "../runtime/entry.js";
 import { processTree } from "../runtime/process-tree.js";
 
@@ -61,13 +61,14 @@ describe("the compiled build", () => {
     );
     try {
       const url = await announcedUrl(server);
-      assert.equal((await localGet(`${url}/.well-known/live`, 5_000)).status, 200);
+      assert.equal((await rawGet(`${url}/.well-known/live`, { timeoutMs: 5_000 })).status, 200);
       // The first offloaded request starts a piscina thread on dist/strategy/clients-worker.js.
-      const offloaded = await localGet(`${url}/v1/clients?count=3`, 30_000, 1 << 20, {
-        "loopstall-strategy": "offload",
+      const offloaded = await rawGet(`${url}/v1/clients?count=3`, {
+        timeoutMs: 30_000,
+        headers: { "loopstall-strategy": "offload" },
       });
       assert.equal(offloaded.status, 200, offloaded.body);
-      assert.equal(offloaded.headers["loopstall-strategy"], "offload");
+      assert.equal(offloaded.headers.get("loopstall-strategy"), "offload");
       assert.equal((JSON.parse(offloaded.body) as { clients: unknown[] }).clients.length, 3);
       for (const command of processTree(server.pid ?? 0)) {
         assert.doesNotMatch(command, /tsx|\.ts\b/, command);

@@ -42,14 +42,54 @@ describe("the README", () => {
       readme.includes(example.trim()),
       "README's client snippet is src/client/example-client.ts",
     );
-    const { stdout } = await run(
-      process.execPath,
+    // Both ways the README gives: compiled (npm test builds dist/ first) and from source.
+    for (const args of [
+      ["dist/client/example-client.js"],
       ["--import", "tsx", "src/client/example-client.ts"],
-      {
+    ]) {
+      const { stdout } = await run(process.execPath, args, {
         cwd: root,
         env: { ...process.env, LOOPSTALL_URL: server.url },
-      },
+      });
+      assert.match(stdout, /sent 3 clients/);
+    }
+  });
+
+  it("states only figures that its results table shows", async () => {
+    const readme = await readFile(new URL("README.md", root), "utf8");
+    const rows = [
+      ...readme.matchAll(/^\| (connect-proto|connect-json|grpc|grpc-web|rest-json) +\|.*$/gm),
+    ].map((m) => m[0].split("|").map((cell) => cell.trim()));
+    assert.ok(rows.length >= 5);
+    const byStrategy = (strategy: string) => rows.filter((r) => r[3] === strategy);
+    const median = (r: string[]) => Number(/^([\d.]+)%/.exec(r[4] ?? "")?.[1]);
+    const range = (values: number[]) => `${Math.min(...values)}–${Math.max(...values)}%`;
+    const prose = readme.slice(readme.indexOf("What it shows:"));
+    const paragraph = prose.slice(0, prose.indexOf("\n"));
+    assert.ok(
+      paragraph.includes(`median retention ${range(byStrategy("inline").map(median))}`),
+      paragraph,
     );
-    assert.match(stdout, /sent 3 clients/);
+    const offload = byStrategy("offload");
+    assert.ok(paragraph.includes(`keeps ${range(offload.map(median))} of the probe`), paragraph);
+    const repeats = offload.flatMap((r) =>
+      (/\(([\d.]+)–([\d.]+)%\)/.exec(r[4] ?? "") ?? []).slice(1).map(Number),
+    );
+    assert.ok(
+      paragraph.includes(
+        `single repeats from ${Math.min(...repeats)}% to ${Math.max(...repeats)}%`,
+      ),
+    );
+    const ms = (cell: string) => Number(cell.replace(/,/g, "").replace(/ ms$/, ""));
+    const worst = Math.max(
+      ...offload.map((r) => {
+        const [during = "", before = ""] = (r[5] ?? "").split(" / ");
+        return ms(during) / ms(before);
+      }),
+    );
+    const claimed = Number(/p99 within ([\d.]+)×/.exec(paragraph)?.[1]);
+    assert.ok(claimed >= worst && claimed < worst + 0.1, `claimed ${claimed}×, table ${worst}×`);
+    const [stream] = byStrategy("stream");
+    assert.ok(stream && paragraph.includes(`Streaming pages keeps ${stream[4]}`), paragraph);
   });
 });

@@ -4,17 +4,25 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { defaultPageSize, type ResolvedShape, type ShapeLimits } from "../contract/shape.js";
 import { type Strategy, strategyHeader } from "../contract/wire.js";
-import { ListClientsResponseSchema, type TreeShape } from "../gen/bank/v1/bank_pb.js";
+import { ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
+import type { Admission } from "../http/admission.js";
+import { departedError, hasDeparted, settleAndCheck } from "../http/departure.js";
+import { writeJson, writeJsonError, writeMethodNotAllowed } from "../http/json-error.js";
+import type { AnyRequest, AnyResponse } from "../http/node-types.js";
+import { splitRequestUrl } from "../http/request-url.js";
 import { buildClients } from "../model/client-factory.js";
 import { estimateJsonBytes, resolveShape } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { abortOnClose, writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
-import { parseStrategy, requestStrategy } from "../strategy/strategy.js";
-import type { Admission } from "./admission.js";
-import { departedError, hasDeparted, settleAndCheck } from "./departure.js";
-import { writeJson, writeJsonError, writeMethodNotAllowed } from "./json-error.js";
-import type { AnyRequest, AnyResponse } from "./node-types.js";
-import { splitRequestUrl } from "./request-url.js";
+import { requestStrategy } from "../strategy/strategy.js";
+import {
+  compressBytes,
+  compressMinBytes,
+  createCompressStream,
+  negotiateEncoding,
+  type RestEncoding,
+} from "./rest-compression.js";
+import { parseClientsQuery } from "./rest-query.js";
 
 export interface RestRoutesOptions {
   limits: ShapeLimits;
@@ -26,16 +34,6 @@ export interface RestRoutesOptions {
   admission?: Admission;
 }
 
-/** Query parameters of `GET /v1/clients`, mapped to `TreeShape` fields. */
-const shapeParams = {
-  count: "count",
-  accounts_per_client: "accountsPerClient",
-  filled_strings: "filledStrings",
-} as const satisfies Record<string, keyof TreeShape>;
-
-/** The longest query string `GET /v1/clients` accepts. */
-const maxQueryLength = 1_024;
-
 /**
  * The plain JSON endpoints for curl:
  * - `GET /v1/clients?count=&accounts_per_client=&filled_strings=&strategy=`:
@@ -43,6 +41,8 @@ const maxQueryLength = 1_024;
  *   The strategy comes from `?strategy=`, else the `loopstall-strategy`
  *   header, else the server's default; `stream` sends chunked JSON page by
  *   page. A full offload pool answers 503 `resource_exhausted`.
+ *   `Accept-Encoding: gzip` or `br` compresses it, in libuv's thread pool.
+ *   A parameter given twice, an unknown one or a bad value is a 400.
  * - `GET /.well-known/live`: 200 while the process serves.
  *
  * Returns a handler that answers and returns true for these paths, and
@@ -70,13 +70,15 @@ export function createRestRoutes(options: RestRoutesOptions) {
       const strategy =
         named ?? requestStrategy(Array.isArray(header) ? header[0] : header, fallbackStrategy);
       res.setHeader(strategyHeader, strategy);
+      res.setHeader("vary", "accept-encoding");
+      const encoding = negotiateEncoding(req.headers["accept-encoding"]);
       if (req.method === "HEAD") {
         // The request is valid; a HEAD has no body to build.
         res.writeHead(200, { "content-type": "application/json" });
         res.end();
         return true;
       }
-      serveClients(req, res, shape, strategy, options).catch((error: unknown) => {
+      serveClients(req, res, shape, strategy, options, encoding).catch((error: unknown) => {
         // Nobody is left to read an answer for a client that went away.
         if (!hasDeparted({ req, res })) {
           writeRestError(res, error);
@@ -95,6 +97,7 @@ async function serveClients(
   shape: ResolvedShape,
   strategy: Strategy,
   { pool, admission }: RestRoutesOptions,
+  encoding: RestEncoding | undefined,
 ): Promise<void> {
   // Nothing is built for a client that has gone or a process at its bounds.
   await settleAndCheck({ req, res }, () => admission?.noteDeparted());
@@ -113,7 +116,7 @@ async function serveClients(
       }
       // The same two steps as Connect's JSON serialization, so the bytes match.
       const json = JSON.stringify(toJson(ListClientsResponseSchema, message));
-      await writeLargeJson(res, Buffer.from(json, "utf8"));
+      await writeLargeJson(res, Buffer.from(json, "utf8"), encoding);
       return;
     }
     case "offload": {
@@ -122,7 +125,7 @@ async function serveClients(
       try {
         const bytes = await pool.encode(shape, "json", gone.signal);
         if (!gone.signal.aborted) {
-          await writeLargeJson(res, bytes);
+          await writeLargeJson(res, bytes, encoding, gone.signal);
         }
       } catch (error) {
         // A client that went away has nobody left to answer.
@@ -134,9 +137,23 @@ async function serveClients(
       }
       return;
     }
-    case "stream":
-      await writeClientsStream(res, shape, { pageSize: defaultPageSize });
+    case "stream": {
+      if (encoding === undefined || shape.count === 0) {
+        await writeClientsStream(res, shape, { pageSize: defaultPageSize });
+        return;
+      }
+      const body = createCompressStream(encoding);
+      body.pipe(res);
+      body.once("error", () => res.destroy());
+      // A client that goes away stops the compressor too.
+      res.once("close", () => body.destroy());
+      await writeClientsStream(res, shape, {
+        pageSize: defaultPageSize,
+        body,
+        headers: { "content-encoding": encoding },
+      });
       return;
+    }
   }
 }
 
@@ -154,58 +171,27 @@ function writeRestError(res: AnyResponse, error: unknown): void {
   writeJsonError(res, error);
 }
 
-/** Splits `strategy=` off the shape knobs of the `GET /v1/clients` query. */
-export function parseClientsQuery(query: string): {
-  shape: Partial<TreeShape>;
-  strategy: Strategy | undefined;
-} {
-  const params = queryParams(query);
-  const named = params.getAll("strategy");
-  if (named.length > 1) {
-    throw new ConnectError("strategy is given more than once", Code.InvalidArgument);
-  }
-  params.delete("strategy");
-  return {
-    shape: shapeFromParams(params),
-    strategy: named[0] === undefined ? undefined : parseStrategy(named[0], "strategy"),
-  };
-}
-
-function queryParams(query: string): URLSearchParams {
-  if (query.length > maxQueryLength) {
-    throw new ConnectError(
-      `query string is ${query.length} bytes, over the cap of ${maxQueryLength}`,
-      Code.InvalidArgument,
-    );
-  }
-  return new URLSearchParams(query);
-}
-
-function shapeFromParams(params: URLSearchParams): Partial<TreeShape> {
-  const shape: Partial<TreeShape> = {};
-  for (const [name, value] of params) {
-    if (!Object.hasOwn(shapeParams, name)) {
-      throw new ConnectError(
-        `unknown query parameter "${name}"; expected one of ${[...Object.keys(shapeParams), "strategy"].join(", ")}`,
-        Code.InvalidArgument,
-      );
+/**
+ * A 200 JSON body of any size, compressed (off the event loop) when the
+ * client accepts it and it is not tiny, written in pieces that respect
+ * backpressure.
+ */
+async function writeLargeJson(
+  res: AnyResponse,
+  bytes: Uint8Array,
+  encoding: RestEncoding | undefined,
+  gone?: AbortSignal,
+): Promise<void> {
+  let body = bytes;
+  const headers: Record<string, string | number> = { "content-type": "application/json" };
+  if (encoding !== undefined && bytes.byteLength >= compressMinBytes) {
+    body = await compressBytes(bytes, encoding);
+    if (gone?.aborted || res.destroyed) {
+      return;
     }
-    if (!/^\d{1,10}$/.test(value)) {
-      throw new ConnectError(
-        `${name} must be a non-negative integer, got "${value}"`,
-        Code.InvalidArgument,
-      );
-    }
-    shape[shapeParams[name as keyof typeof shapeParams]] = Number(value);
+    headers["content-encoding"] = encoding;
   }
-  return shape;
-}
-
-/** A 200 JSON body of any size, written in pieces that respect backpressure. */
-async function writeLargeJson(res: AnyResponse, bytes: Uint8Array): Promise<void> {
-  res.writeHead(200, {
-    "content-type": "application/json",
-    "content-length": bytes.byteLength,
-  });
-  await writeInChunks(res, bytes);
+  headers["content-length"] = body.byteLength;
+  res.writeHead(200, headers);
+  await writeInChunks(res, body);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { defaultAdmissionOptions } from "./admission.js";
+import { defaultAdmissionOptions } from "../http/admission.js";
 import { parseServerArgs } from "./server-cli.js";
 
 describe("the admission and timeout flags", () => {

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseWorkerCount } from "../cluster/worker-count.js";
 import { type Strategy, strategies } from "../contract/wire.js";
+import { packageVersion } from "../runtime/package-version.js";
 import { defaultPoolSize } from "../strategy/pool-options.js";
 import { defaultServerConfig, type ServerConfig } from "./server-config.js";
 
@@ -12,6 +13,7 @@ export function parseServerArgs(argv: string[]): ServerConfig {
   const d = defaultServerConfig;
   const program = new Command("loopstall-server")
     .description("The loopstall Connect service: HTTP/1.1 and h2c on one port.")
+    .version(packageVersion)
     .addOption(new Option("--host <host>", "interface to bind").env("HOST").default(d.host))
     .addOption(int("--port <port>", "port to bind (0 picks one)", "PORT", d.port, 0, 65_535))
     .addOption(int("--max-count <n>", "cap on count", "MAX_COUNT", d.limits.maxCount))
@@ -87,7 +89,12 @@ export function parseServerArgs(argv: string[]): ServerConfig {
         .choices(strategies)
         .default(d.strategy),
     )
-    .addOption(int("--pool-size <n>", "offload pool threads", "POOL_SIZE", d.poolSize, 1, 256))
+    .addOption(
+      int("--pool-size <n>", "offload pool threads", "POOL_SIZE", d.poolSize, 1, 256).default(
+        d.poolSize,
+        "cores ÷ workers − 1, at least 1",
+      ),
+    )
     .addOption(
       int(
         "--pool-max-queue <n>",

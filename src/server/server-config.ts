@@ -1,7 +1,7 @@
 import { defaultShapeLimits, type ShapeLimits } from "../contract/shape.js";
 import type { Strategy } from "../contract/wire.js";
+import { type AdmissionOptions, defaultAdmissionOptions } from "../http/admission.js";
 import { defaultEncodePoolOptions } from "../strategy/pool-options.js";
-import { type AdmissionOptions, defaultAdmissionOptions } from "./admission.js";
 
 /** Everything a server process is started with. */
 export interface ServerConfig extends AdmissionOptions {

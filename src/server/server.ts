@@ -2,8 +2,11 @@ import { createServer as createHttp1Server } from "node:http";
 import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { workerHeader } from "../contract/wire.js";
+import { Admission } from "../http/admission.js";
+import type { AnyRequest, AnyResponse } from "../http/node-types.js";
+import { withRequestScope } from "../http/request-scope.js";
 import { registerAdmissionMetrics } from "../metrics/admission-metrics.js";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import type { HealthState } from "../service/health-service.js";
@@ -11,15 +14,12 @@ import { createRoutes } from "../service/routes.js";
 import { EncodePool } from "../strategy/encode-pool.js";
 import { checkJsonPassthrough } from "../strategy/json-passthrough-check.js";
 import { withJsonSlots } from "../strategy/pre-encoded-json.js";
-import { Admission } from "./admission.js";
 import { trackHttp1Connections } from "./http1-drain.js";
 import { trackHttp2Sessions } from "./http2-drain.js";
-import { writeJsonError } from "./json-error.js";
-import type { AnyRequest, AnyResponse } from "./node-types.js";
 import { createOnePortListener } from "./one-port-listener.js";
-import { withRequestScope } from "./request-scope.js";
 import { createRestRoutes } from "./rest-routes.js";
 import type { ServerConfig } from "./server-config.js";
+import { writeUnknownRoute } from "./unknown-route.js";
 
 /** A listening server. */
 export interface RunningServer {
@@ -54,17 +54,12 @@ export function createRequestHandler(
       readMaxBytes: config.readMaxBytes,
       writeMaxBytes: config.writeMaxBytes,
       maxTimeoutMs: config.maxTimeoutMs,
-      fallback(req, res) {
-        writeJsonError(
-          res,
-          new ConnectError(`no route for ${req.method} ${req.url ?? ""}`, Code.NotFound),
-        );
-      },
+      fallback: writeUnknownRoute,
     }),
   );
   const worker = String(process.pid);
   return withRequestScope((req: AnyRequest, res: AnyResponse): void => {
-    res.setHeader("x-worker", worker);
+    res.setHeader(workerHeader, worker);
     if (!health.serving && req.httpVersionMajor === 1) {
       // Draining: end each HTTP/1.1 keep-alive connection after its response.
       res.setHeader("connection", "close");

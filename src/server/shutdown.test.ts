@@ -9,7 +9,7 @@ import {
   Http2SessionManager,
 } from "@connectrpc/connect-node";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
-import { startProcess } from "./spawn-server.js";
+import { startServerProcess } from "../launcher/server-process.js";
 
 /** Polls until a new connection is refused; false if it never is within ~5 s. */
 async function refusesConnections(url: string): Promise<boolean> {
@@ -36,7 +36,7 @@ describe("graceful shutdown", () => {
     it(`on ${signal}: finishes in-flight streams, closes idle HTTP/2 sessions, refuses new connections, exits 0`, async () => {
       // A long shutdown bound: the process can only exit promptly if it
       // really closes idle sessions instead of waiting them out.
-      const { child, url } = await startProcess(["--shutdown-timeout-ms", "120000"]);
+      const { child, url } = await startChild(["--shutdown-timeout-ms", "120000"]);
       children.push(child);
       const exited = once(child, "exit");
 
@@ -84,7 +84,7 @@ describe("graceful shutdown", () => {
   }
 
   it("bounds the wait: a stuck in-flight request is cut off after --shutdown-timeout-ms, and the exit is still 0", async () => {
-    const { child, url } = await startProcess(["--shutdown-timeout-ms", "500"]);
+    const { child, url } = await startChild(["--shutdown-timeout-ms", "500"]);
     children.push(child);
     const exited = once(child, "exit");
     const session = new Http2SessionManager(url);
@@ -111,3 +111,10 @@ describe("graceful shutdown", () => {
     session.abort();
   });
 });
+
+/** The real server in its own process, and the process itself to signal. */
+async function startChild(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const server = await startServerProcess({ args });
+  assert.ok(server.child);
+  return { child: server.child, url: server.baseUrl };
+}

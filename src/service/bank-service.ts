@@ -8,9 +8,9 @@ import {
   ListClientsResponseSchema,
   StreamClientsResponseSchema,
 } from "../gen/bank/v1/bank_pb.js";
+import type { Admission } from "../http/admission.js";
 import { buildClients } from "../model/client-factory.js";
 import { estimateJsonBytes, resolvePageSize, resolveShape } from "../model/tree-shape.js";
-import type { Admission } from "../server/admission.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { preEncodedListClientsResponse } from "../strategy/pre-encoded-binary.js";
 import { canStorePreEncodedJson, storePreEncodedJson } from "../strategy/pre-encoded-json.js";

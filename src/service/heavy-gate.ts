@@ -1,7 +1,7 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import type { Admission } from "../server/admission.js";
-import { departedError, hasDeparted, settleAndCheck } from "../server/departure.js";
-import { currentExchange } from "../server/request-scope.js";
+import type { Admission } from "../http/admission.js";
+import { departedError, hasDeparted, settleAndCheck } from "../http/departure.js";
+import { currentExchange } from "../http/request-scope.js";
 import { checkDeadline } from "./deadline.js";
 
 /**

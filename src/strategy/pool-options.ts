@@ -2,7 +2,7 @@
  * The offload pool's bounds and their defaults, apart from the pool itself so
  * that reading the server's flags loads no worker-thread code.
  */
-import { availableCores } from "../cluster/worker-count.js";
+import { availableCores } from "../runtime/cores.js";
 
 /** Bounds of the offload pool. */
 export interface EncodePoolOptions {

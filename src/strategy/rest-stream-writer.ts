@@ -1,15 +1,23 @@
 import { once } from "node:events";
+import type { Writable } from "node:stream";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { toJson } from "@bufbuild/protobuf";
 import type { ResolvedShape } from "../contract/shape.js";
 import { ClientSchema } from "../gen/bank/v1/bank_pb.js";
+import type { AnyResponse } from "../http/node-types.js";
 import { buildClients } from "../model/client-factory.js";
-import type { AnyResponse } from "../server/node-types.js";
 
 /** Options of {@link writeClientsStream}. */
 export interface ClientsStreamOptions {
   /** Clients built and written per chunk. */
   pageSize: number;
+  /**
+   * Where the body goes, e.g. a compressing stream piped into `res`.
+   * Default `res` itself; the status and headers always go on `res`.
+   */
+  body?: Writable;
+  /** Headers added to the 200 (e.g. `content-encoding`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -30,10 +38,11 @@ export async function writeClientsStream(
   options: ClientsStreamOptions,
 ): Promise<void> {
   const closed = abortOnClose(res);
+  const body = options.body ?? res;
   try {
-    res.writeHead(200, { "content-type": "application/json" });
+    res.writeHead(200, { "content-type": "application/json", ...options.headers });
     if (shape.count === 0) {
-      res.end("{}");
+      body.end("{}");
       return;
     }
     for (let start = 0; start < shape.count; start += options.pageSize) {
@@ -43,8 +52,8 @@ export async function writeClientsStream(
       const page = buildClients(shape, start, start + options.pageSize);
       const parts = page.map((client) => JSON.stringify(toJson(ClientSchema, client)));
       const chunk = (start === 0 ? '{"clients":[' : ",") + parts.join(",");
-      if (!res.write(chunk)) {
-        await waitForDrain(res, closed.signal);
+      if (!body.write(chunk)) {
+        await waitForDrain(body, closed.signal);
       }
       // Always yield a real turn: when the kernel takes a write at once (a
       // fast reader on loopback), "drain" arrives on the nextTick queue, and
@@ -52,14 +61,14 @@ export async function writeClientsStream(
       await nextTurn();
     }
     if (!closed.signal.aborted) {
-      res.end("]}");
+      body.end("]}");
     }
   } finally {
     closed.dispose();
   }
 }
 
-async function waitForDrain(res: AnyResponse, signal: AbortSignal): Promise<void> {
+async function waitForDrain(res: AnyResponse | Writable, signal: AbortSignal): Promise<void> {
   try {
     await once(res, "drain", { signal });
   } catch (error) {

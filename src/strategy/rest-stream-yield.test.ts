@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { after, describe, it } from "node:test";
-import { startProcess } from "../server/spawn-server.js";
+import { startServerProcess } from "../launcher/server-process.js";
 
 describe("REST stream strategy", () => {
   let child: ChildProcess | undefined;
@@ -11,9 +11,9 @@ describe("REST stream strategy", () => {
     // The server runs in its own process so this process reads as fast as
     // the kernel allows: writes then complete at once, which is when a
     // writer that only waits for "drain" never lets the event loop poll.
-    const server = await startProcess();
+    const server = await startServerProcess();
     child = server.child;
-    const stream = await fetch(`${server.url}/v1/clients?count=40000&strategy=stream`);
+    const stream = await fetch(`${server.baseUrl}/v1/clients?count=40000&strategy=stream`);
     const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
     await reader.read(); // The first page is out: the stream is in flight.
     let streamDone = false;
@@ -23,7 +23,7 @@ describe("REST stream strategy", () => {
       }
       streamDone = true;
     })();
-    const live = await fetch(`${server.url}/.well-known/live`);
+    const live = await fetch(`${server.baseUrl}/.well-known/live`);
     assert.equal(live.status, 200);
     assert.equal(streamDone, false, "Live was answered while the stream was still being written");
     await drained;

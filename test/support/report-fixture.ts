@@ -1,5 +1,6 @@
-import type { Format, Strategy } from "../contract/wire.js";
-import type { CellSummary, ExperimentSummary, Stat, TimelinePoint } from "./summary.js";
+import type { TimelinePoint } from "../../src/contract/results.js";
+import type { Format, Strategy } from "../../src/contract/wire.js";
+import type { CellSummary, ExperimentSummary, Stat } from "../../src/experiment/summary-schema.js";
 
 /**
  * A deterministic, plausible ExperimentSummary for tests and for previewing
