@@ -40,7 +40,8 @@ describe("faults: kill -9 of a worker under load", { timeout: 120_000 }, () => {
       const after = new Set<number>();
       for (
         let i = 0;
-        i < 400 && !(after.has(survivor) && [...after].some((p) => p !== survivor && p !== victim));
+        i < 1_200 &&
+        !(after.has(survivor) && [...after].some((p) => p !== survivor && p !== victim));
         i++
       ) {
         after.add(await pidOf().catch(() => 0));
