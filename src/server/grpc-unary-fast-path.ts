@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import { create, type DescMethodUnary, type DescService } from "@bufbuild/protobuf";
 import {
   Code,
@@ -246,9 +247,13 @@ export function readBody(
       fallBack(req, res, chunks);
     }
   };
+  // Stream events run in the stream's async context, not the request's:
+  // bind the continuation so AsyncLocalStorage scopes (request scope, JSON
+  // slots) entered around the handler still hold in the implementation.
+  const body = AsyncResource.bind(onBody);
   const onEnd = () => {
     req.off("data", onData);
-    onBody(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    body(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
   };
   req.on("data", onData);
   req.once("end", onEnd);

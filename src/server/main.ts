@@ -6,6 +6,7 @@ import {
   configErrorExitCode,
   describeListenError,
 } from "./listen-error.js";
+import type { RunningServer } from "./server.js";
 import { parseServerArgs } from "./server-cli.js";
 
 async function main(): Promise<void> {
@@ -21,8 +22,33 @@ async function main(): Promise<void> {
       }),
     );
   }
+  // Signal handlers go in before the server starts: a SIGTERM or SIGINT
+  // that arrives while it is starting (a reload, a launcher shutdown) must
+  // drain it once it serves, not kill it with connections already handed to it.
+  let server: RunningServer | undefined;
+  let signalled = false;
+  const drain = (running: RunningServer) => {
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("shutdown failed:", error);
+        process.exit(1);
+      },
+    );
+  };
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      return; // Already draining; the shutdown timeout bounds it.
+    }
+    signalled = true;
+    console.log(`pid ${process.pid}: ${signal}, draining`);
+    if (server !== undefined) {
+      drain(server);
+    }
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
   const { startServer } = await import("./server.js");
-  let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config);
   } catch (error) {
@@ -36,23 +62,9 @@ async function main(): Promise<void> {
   console.log(`loopstall serving on ${server.url} (pid ${process.pid})`);
   // PM2's `wait_ready` waits for this before it stops the old worker on reload.
   process.send?.("ready");
-  let signalled = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      return; // Already draining; the shutdown timeout bounds it.
-    }
-    signalled = true;
-    console.log(`pid ${process.pid}: ${signal}, draining`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error("shutdown failed:", error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  if (signalled) {
+    drain(server);
+  }
 }
 
 /**

@@ -1,14 +1,17 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { create, toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { defaultPageSize, type ResolvedShape, type ShapeLimits } from "../contract/shape.js";
 import { type Strategy, strategyHeader } from "../contract/wire.js";
 import { ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
+import type { Admission } from "../http/admission.js";
+import { departedError, hasDeparted, settleAndCheck } from "../http/departure.js";
 import { writeJson, writeJsonError, writeMethodNotAllowed } from "../http/json-error.js";
 import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { splitRequestUrl } from "../http/request-url.js";
 import { buildClients } from "../model/client-factory.js";
-import { resolveShape } from "../model/tree-shape.js";
+import { estimateJsonBytes, resolveShape } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { abortOnClose, writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
 import { requestStrategy } from "../strategy/strategy.js";
@@ -27,6 +30,8 @@ export interface RestRoutesOptions {
   strategy?: Strategy;
   /** The pool that serves `offload` requests. */
   pool: EncodePool;
+  /** Bounds the heavy responses in progress; none means unbounded. */
+  admission?: Admission;
 }
 
 /**
@@ -73,9 +78,12 @@ export function createRestRoutes(options: RestRoutesOptions) {
         res.end();
         return true;
       }
-      serveClients(res, shape, strategy, options.pool, encoding).catch((error: unknown) =>
-        writeRestError(res, error),
-      );
+      serveClients(req, res, shape, strategy, options, encoding).catch((error: unknown) => {
+        // Nobody is left to read an answer for a client that went away.
+        if (!hasDeparted({ req, res })) {
+          writeRestError(res, error);
+        }
+      });
     } catch (error) {
       writeRestError(res, error);
     }
@@ -84,15 +92,28 @@ export function createRestRoutes(options: RestRoutesOptions) {
 }
 
 async function serveClients(
+  req: AnyRequest,
   res: AnyResponse,
   shape: ResolvedShape,
   strategy: Strategy,
-  pool: EncodePool,
+  { pool, admission }: RestRoutesOptions,
   encoding: RestEncoding | undefined,
 ): Promise<void> {
+  // Nothing is built for a client that has gone or a process at its bounds.
+  await settleAndCheck({ req, res }, () => admission?.noteDeparted());
+  const page = { ...shape, count: Math.min(shape.count, defaultPageSize) };
+  admission?.admit(
+    res,
+    strategy === "stream" ? 2 * estimateJsonBytes(page) : estimateJsonBytes(shape),
+  );
   switch (strategy) {
     case "inline": {
       const message = create(ListClientsResponseSchema, { clients: buildClients(shape) });
+      await nextTurn();
+      if (hasDeparted({ req, res })) {
+        admission?.noteDeparted();
+        throw departedError(); // Built for nobody: at least do not encode it.
+      }
       // The same two steps as Connect's JSON serialization, so the bytes match.
       const json = JSON.stringify(toJson(ListClientsResponseSchema, message));
       await writeLargeJson(res, Buffer.from(json, "utf8"), encoding);

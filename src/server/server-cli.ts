@@ -105,6 +105,55 @@ export function parseServerArgs(argv: string[]): ServerConfig {
         100_000,
       ),
     )
+    .addOption(
+      int(
+        "--max-heavy <n>",
+        "heavy responses in progress at once, per process",
+        "MAX_HEAVY",
+        d.maxHeavy,
+        1,
+        10_000,
+      ),
+    )
+    .addOption(
+      int(
+        "--max-pending-bytes <n>",
+        "estimated response bytes held before they are written, per process",
+        "MAX_PENDING_BYTES",
+        d.maxPendingBytes,
+        1,
+      ),
+    )
+    .addOption(
+      int(
+        "--write-timeout-ms <n>",
+        "a heavy response not written this long after admission is cut",
+        "WRITE_TIMEOUT_MS",
+        d.writeTimeoutMs,
+        1,
+        maxTimerMs,
+      ),
+    )
+    .addOption(
+      int(
+        "--headers-timeout-ms <n>",
+        "time a client has to send its request headers",
+        "HEADERS_TIMEOUT_MS",
+        d.headersTimeoutMs,
+        1,
+        maxTimerMs,
+      ),
+    )
+    .addOption(
+      int(
+        "--request-timeout-ms <n>",
+        "time a client has to send its whole request",
+        "REQUEST_TIMEOUT_MS",
+        d.requestTimeoutMs,
+        1,
+        maxTimerMs,
+      ),
+    )
     .exitOverride()
     .parse(argv, { from: "user" });
   const o = program.opts<{
@@ -123,6 +172,11 @@ export function parseServerArgs(argv: string[]): ServerConfig {
     poolSize: number;
     poolMaxQueue: number;
     workers: number;
+    maxHeavy: number;
+    maxPendingBytes: number;
+    writeTimeoutMs: number;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
   }>();
   return {
     host: o.host,
@@ -145,6 +199,12 @@ export function parseServerArgs(argv: string[]): ServerConfig {
         : o.poolSize,
     poolMaxQueue: o.poolMaxQueue,
     workers: o.workers,
+    maxHeavy: o.maxHeavy,
+    maxPendingBytes: o.maxPendingBytes,
+    writeTimeoutMs: o.writeTimeoutMs,
+    headersTimeoutMs: o.headersTimeoutMs,
+    // Node requires requestTimeout >= headersTimeout.
+    requestTimeoutMs: Math.max(o.requestTimeoutMs, o.headersTimeoutMs),
   };
 }
 

@@ -1,9 +1,10 @@
 import { defaultShapeLimits, type ShapeLimits } from "../contract/shape.js";
 import type { Strategy } from "../contract/wire.js";
+import { type AdmissionOptions, defaultAdmissionOptions } from "../http/admission.js";
 import { defaultEncodePoolOptions } from "../strategy/pool-options.js";
 
 /** Everything a server process is started with. */
-export interface ServerConfig {
+export interface ServerConfig extends AdmissionOptions {
   /** Interface to bind. Default 127.0.0.1 (`HOST`, `--host`). */
   host: string;
   /** Port to bind; 0 picks a free one. Default 8080 (`PORT`, `--port`). */
@@ -40,6 +41,16 @@ export interface ServerConfig {
    * runs one plain process without node:cluster (`WORKERS`, `--workers`).
    */
   workers: number;
+  /**
+   * An HTTP/1.1 client must send its request headers within this long
+   * (slowloris). Default 10,000 ms (`--headers-timeout-ms`, `HEADERS_TIMEOUT_MS`).
+   */
+  headersTimeoutMs: number;
+  /**
+   * An HTTP/1.1 client must send its whole request within this long.
+   * Default 30,000 ms (`--request-timeout-ms`, `REQUEST_TIMEOUT_MS`).
+   */
+  requestTimeoutMs: number;
 }
 
 export const defaultServerConfig: ServerConfig = {
@@ -54,4 +65,7 @@ export const defaultServerConfig: ServerConfig = {
   poolSize: defaultEncodePoolOptions.size,
   poolMaxQueue: defaultEncodePoolOptions.maxQueue,
   workers: 1,
+  ...defaultAdmissionOptions,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
 };

@@ -1,9 +1,13 @@
 import { createServer as createHttp1Server } from "node:http";
 import { createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { workerHeader } from "../contract/wire.js";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
+import { Admission } from "../http/admission.js";
 import type { AnyRequest, AnyResponse } from "../http/node-types.js";
+import { withRequestScope } from "../http/request-scope.js";
+import { registerAdmissionMetrics } from "../metrics/admission-metrics.js";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
 import type { HealthState } from "../service/health-service.js";
 import { createRoutes } from "../service/routes.js";
@@ -11,6 +15,7 @@ import { EncodePool } from "../strategy/encode-pool.js";
 import { checkJsonPassthrough } from "../strategy/json-passthrough-check.js";
 import { withRequestJsonSlots } from "../strategy/pre-encoded-json.js";
 import { createConnectAdapter } from "./connect-adapter.js";
+import { trackHttp1Connections } from "./http1-drain.js";
 import { trackHttp2Sessions } from "./http2-drain.js";
 import { createOnePortListener } from "./one-port-listener.js";
 import { createRestRoutes } from "./rest-routes.js";
@@ -41,11 +46,12 @@ export function createRequestHandler(
   health: HealthState,
   metrics: ServerMetrics,
   pool: EncodePool,
+  admission: Admission = new Admission(config),
 ) {
   const { strategy } = config;
-  const handleRest = createRestRoutes({ limits: config.limits, strategy, pool });
+  const handleRest = createRestRoutes({ limits: config.limits, strategy, pool, admission });
   const connectAdapter = createConnectAdapter({
-    routes: createRoutes({ limits: config.limits, health, strategy, pool }),
+    routes: createRoutes({ limits: config.limits, health, strategy, pool, admission }),
     readMaxBytes: config.readMaxBytes,
     writeMaxBytes: config.writeMaxBytes,
     maxTimeoutMs: config.maxTimeoutMs,
@@ -64,7 +70,7 @@ export function createRequestHandler(
     }
   };
   const worker = String(process.pid);
-  return (req: AnyRequest, res: AnyResponse): void => {
+  return withRequestScope((req: AnyRequest, res: AnyResponse): void => {
     res.setHeader(workerHeader, worker);
     if (!health.serving && req.httpVersionMajor === 1) {
       // Draining: end each HTTP/1.1 keep-alive connection after its response.
@@ -77,11 +83,20 @@ export function createRequestHandler(
     if (!handleRest(req, res)) {
       handleConnect(req, res);
     }
-  };
+  });
 }
 
-/** How long a draining server lets busy HTTP/1.1 keep-alive clients leave before closing idle ones. */
+/** How long a draining server waits before closing connections that never sent a byte. */
 const idleGraceMs = 1_000;
+
+/**
+ * How long an HTTP/1.1 connection must have been between responses before
+ * a draining server ends it. Ending an idle keep-alive connection always
+ * races a client that picks it for its next request just then, so the drain
+ * prefers to let each connection carry one more request, answered with
+ * `connection: close`; only connections quiet this long are ended.
+ */
+const quietMs = 5_000;
 
 /** Starts a server that serves HTTP/1.1 and h2c on one port. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
@@ -93,9 +108,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   if (config.strategy === "offload") {
     pool.warm();
   }
-  const handler = createRequestHandler(config, health, metrics, pool);
+  const admission = new Admission(config);
+  registerAdmissionMetrics(metrics.registry, admission);
+  const handler = createRequestHandler(config, health, metrics, pool, admission);
 
-  const http1 = createHttp1Server({ requestTimeout: 60_000, headersTimeout: 10_000 }, handler);
+  const http1 = createHttp1Server(
+    {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      // The timeouts are enforced on this check's ticks (default 30 s).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, config.headersTimeoutMs / 4)),
+    },
+    handler,
+  );
   http1.keepAliveTimeout = 30_000;
   // http.Server tracks its connections (for closeIdleConnections and the
   // request/headers timeouts) only from its "listening" event, and this one
@@ -113,6 +138,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     handler,
   );
   const http2Sessions = trackHttp2Sessions(http2);
+  const http1Connections = trackHttp1Connections(http1);
   // A broken client must not take the process down; the sessions clean up.
   http2.on("sessionError", () => {});
   http2.setTimeout(120_000);
@@ -131,19 +157,28 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const close = () => {
     closing ??= (async () => {
       health.serving = false;
+      // Connections that queued in the kernel while the loop was blocked are
+      // accepted in the next poll phase; closing the listener before then
+      // would reset them. Two turns make sure one poll phase has run.
+      await nextTurn();
+      await nextTurn();
+      const started = performance.now();
+      const graceMs = Math.min(idleGraceMs, config.shutdownTimeoutMs);
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      http2Sessions.close(Math.min(idleGraceMs, config.shutdownTimeoutMs));
+      http2Sessions.close(graceMs);
       // Busy keep-alive clients get `connection: close` on their next
-      // response. Closing a socket just as a client reuses it fails that
-      // request, so idle ones are closed only after a short grace period.
-      await waitUntil(() => sockets.size === 0, Math.min(idleGraceMs, config.shutdownTimeoutMs));
-      for (const socket of sniffing) {
-        socket.destroy(); // Connected but never sent a byte.
-      }
-      // A request still running now may leave its keep-alive socket idle
-      // later, so idle sockets are closed on every check, not once.
+      // response. Idle ones are ended between responses once quiet, and a
+      // connection that never sent a byte after the grace period; both
+      // checks run after a poll phase (see http1-drain.ts).
       const drained = waitUntil(() => {
-        http1.closeIdleConnections();
+        http1Connections.closeIdle(Math.min(quietMs, config.shutdownTimeoutMs / 2));
+        setImmediate(() => {
+          if (performance.now() - started >= Math.max(graceMs, quietMs)) {
+            for (const socket of sniffing) {
+              if (socket.bytesRead === 0) socket.destroy();
+            }
+          }
+        });
         return sockets.size === 0;
       }, config.shutdownTimeoutMs);
       if (!(await drained)) {

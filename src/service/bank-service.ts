@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { ResolvedShape, ShapeLimits } from "../contract/shape.js";
@@ -9,13 +8,15 @@ import {
   ListClientsResponseSchema,
   StreamClientsResponseSchema,
 } from "../gen/bank/v1/bank_pb.js";
+import type { Admission } from "../http/admission.js";
 import { buildClients } from "../model/client-factory.js";
-import { resolvePageSize, resolveShape } from "../model/tree-shape.js";
+import { estimateJsonBytes, resolvePageSize, resolveShape } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
 import { preEncodedListClientsResponse } from "../strategy/pre-encoded-binary.js";
 import { canStorePreEncodedJson, storePreEncodedJson } from "../strategy/pre-encoded-json.js";
-import { requestStrategy } from "../strategy/strategy.js";
+import { requestStrategy, unaryStrategy } from "../strategy/strategy.js";
 import { checkDeadline } from "./deadline.js";
+import { beginHeavy, checkStillWanted, checkStillWantedNow } from "./heavy-gate.js";
 
 export interface BankServiceOptions {
   /** Caps on the request knobs. */
@@ -24,29 +25,30 @@ export interface BankServiceOptions {
   strategy?: Strategy;
   /** The pool that serves `offload` requests. */
   pool: EncodePool;
+  /** Bounds the heavy responses in progress; none means unbounded (in-memory routers). */
+  admission?: Admission;
 }
 
 /** The `bank.v1.BankService` implementation. */
 export function createBankService(options: BankServiceOptions): ServiceImpl<typeof BankService> {
-  const { limits, pool } = options;
+  const { limits, pool, admission } = options;
   const fallbackStrategy = options.strategy ?? "inline";
   return {
     async listClients(request, ctx) {
       const shape = resolveShape(request.shape, limits);
-      const strategy = requestStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
+      const strategy = unaryStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
       ctx.responseHeader.set(strategyHeader, strategy);
-      switch (strategy) {
-        case "inline":
-          return buildInline(shape, ctx);
-        case "offload":
-          return buildOffloaded(shape, ctx, pool);
-        case "stream":
-          // One unary message cannot be sent in pieces; say where streaming lives.
-          throw new ConnectError(
-            "ListClients is unary and cannot stream; call bank.v1.BankService/StreamClients, or use strategy inline or offload",
-            Code.InvalidArgument,
-          );
+      if (strategy === "stream") {
+        // One unary message cannot be sent in pieces; say where streaming lives.
+        throw new ConnectError(
+          "ListClients is unary and cannot stream; call bank.v1.BankService/StreamClients, or use strategy inline or offload",
+          Code.InvalidArgument,
+        );
       }
+      await beginHeavy(ctx, admission, estimateJsonBytes(shape));
+      return strategy === "inline"
+        ? buildInline(shape, ctx, admission)
+        : buildOffloaded(shape, ctx, pool, admission);
     },
 
     async *streamClients(request, ctx) {
@@ -55,13 +57,16 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
       // Every strategy streams here; the header is still validated.
       requestStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
       ctx.responseHeader.set(strategyHeader, "stream");
+      // A stream holds about a page being built and one being written.
+      const page = { ...shape, count: Math.min(shape.count, pageSize) };
+      await beginHeavy(ctx, admission, 2 * estimateJsonBytes(page));
       for (let start = 0; start < shape.count; start += pageSize) {
         if (start > 0) {
           // A write that needs no drain continues on the microtask queue, so
-          // give the event loop a real turn between pages.
-          await nextTurn();
+          // give the event loop a real turn between pages; a client that
+          // left meanwhile gets no more pages.
+          await checkStillWanted(ctx, admission);
         }
-        checkDeadline(ctx);
         yield create(StreamClientsResponseSchema, {
           clients: buildClients(shape, start, start + pageSize),
         });
@@ -74,11 +79,16 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
   };
 }
 
-function buildInline(shape: ResolvedShape, ctx: HandlerContext): ListClientsResponse {
+/** Builds on the loop; Connect encodes the returned message only if the client is still there. */
+async function buildInline(
+  shape: ResolvedShape,
+  ctx: HandlerContext,
+  admission?: Admission,
+): Promise<ListClientsResponse> {
   checkDeadline(ctx);
-  const clients = buildClients(shape);
-  checkDeadline(ctx);
-  return create(ListClientsResponseSchema, { clients });
+  const message = create(ListClientsResponseSchema, { clients: buildClients(shape) });
+  await checkStillWanted(ctx, admission);
+  return message;
 }
 
 /**
@@ -91,15 +101,16 @@ async function buildOffloaded(
   shape: ResolvedShape,
   ctx: HandlerContext,
   pool: EncodePool,
+  admission?: Admission,
 ): Promise<ListClientsResponse> {
   const json = /json/i.test(ctx.responseHeader.get("content-type") ?? "");
   if (json && !canStorePreEncodedJson()) {
     // Served by an adapter without the JSON slot: nothing could pass the bytes on.
-    return buildInline(shape, ctx);
+    return buildInline(shape, ctx, admission);
   }
   checkDeadline(ctx);
   const bytes = await pool.encode(shape, json ? "json" : "binary", ctx.signal);
-  checkDeadline(ctx);
+  checkStillWantedNow(ctx, admission);
   if (!json) {
     return preEncodedListClientsResponse(bytes);
   }

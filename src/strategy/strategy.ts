@@ -23,3 +23,15 @@ export function requestStrategy(header: string | null | undefined, fallback: Str
   }
   return parseStrategy(header, `the ${strategyHeader} header`);
 }
+
+/**
+ * The strategy of a unary call. A server default of `stream` applies only
+ * where streaming exists, so a unary call that names no strategy under it is
+ * served by `offload`, which keeps the loop free as well. A call that names
+ * `stream` itself gets it back, and the handler answers `invalid_argument`.
+ */
+export function unaryStrategy(header: string | null | undefined, fallback: Strategy): Strategy {
+  const strategy = requestStrategy(header, fallback);
+  const named = header !== null && header !== undefined && header !== "";
+  return strategy === "stream" && !named ? "offload" : strategy;
+}
