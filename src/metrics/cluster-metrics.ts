@@ -1,5 +1,5 @@
 import type { Worker } from "node:cluster";
-import { AggregatorRegistry, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 
 /** Set by the launcher in each worker's environment: `/metrics` asks the primary. */
 export const clusterMetricsEnv = "LOOPSTALL_CLUSTER_METRICS";
@@ -52,6 +52,8 @@ export function createClusterMetricsPrimary(
         ),
     );
     const reported = answers.filter((a): a is unknown[] => Array.isArray(a));
+    // Loaded on the first scrape: a primary that only forks starts without prom-client.
+    const { AggregatorRegistry } = await import("prom-client");
     // biome-ignore lint/suspicious/noExplicitAny: prom-client types the JSON loosely.
     const merged = AggregatorRegistry.aggregate(reported as any);
     return `${await merged.metrics()}${workersReportingText(reported.length)}`;
