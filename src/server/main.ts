@@ -26,8 +26,11 @@ async function main(): Promise<void> {
   // that arrives while it is starting (a reload, a launcher shutdown) must
   // drain it once it serves, not kill it with connections already handed to it.
   let server: RunningServer | undefined;
-  let signalled = false;
-  const drain = (running: RunningServer) => {
+  let signalled: NodeJS.Signals | undefined;
+  // Said only by a process that serves: one stopped before it could (the
+  // primary stopping the rest after a configuration error) stays quiet.
+  const drain = (running: RunningServer, signal: NodeJS.Signals) => {
+    console.log(`pid ${process.pid}: ${signal}, draining`);
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -37,13 +40,12 @@ async function main(): Promise<void> {
     );
   };
   const shutdown = (signal: NodeJS.Signals) => {
-    if (signalled) {
+    if (signalled !== undefined) {
       return; // Already draining; the shutdown timeout bounds it.
     }
-    signalled = true;
-    console.log(`pid ${process.pid}: ${signal}, draining`);
+    signalled = signal;
     if (server !== undefined) {
-      drain(server);
+      drain(server, signal);
     }
   };
   process.on("SIGINT", shutdown);
@@ -62,8 +64,8 @@ async function main(): Promise<void> {
   console.log(`loopstall serving on ${server.url} (pid ${process.pid})`);
   // PM2's `wait_ready` waits for this before it stops the old worker on reload.
   process.send?.("ready");
-  if (signalled) {
-    drain(server);
+  if (signalled !== undefined) {
+    drain(server, signalled);
   }
 }
 
