@@ -39,6 +39,7 @@ export interface RunningServer {
 
 /** The only RPC that hands pre-encoded JSON to the router. */
 const listClientsPath = `/${BankService.typeName}/${BankService.method.listClients.name}`;
+const streamClientsPath = `/${BankService.typeName}/${BankService.method.streamClients.name}`;
 
 /** Builds the request handler shared by the HTTP/1.1 and HTTP/2 servers. */
 export function createRequestHandler(
@@ -61,16 +62,22 @@ export function createRequestHandler(
   // pre-encoded JSON to Connect's serializer (see strategy/pre-encoded-json.ts).
   // Only those: the slot is an AsyncLocalStorage, whose promise hooks make
   // every promise in the process dearer while any request holds a slot.
-  const inJsonSlot = withRequestJsonSlots(connectAdapter);
+  // The heavy methods also run in a request scope (another AsyncLocalStorage,
+  // so again only those), through which admission and departure checks reach
+  // the request's sockets (see http/request-scope.ts).
+  const listClients = withRequestScope(withRequestJsonSlots(connectAdapter));
+  const streamClients = withRequestScope(connectAdapter);
   const handleConnect = (req: AnyRequest, res: AnyResponse): void => {
     if (req.url?.startsWith(listClientsPath)) {
-      inJsonSlot(req, res);
+      listClients(req, res);
+    } else if (req.url?.startsWith(streamClientsPath)) {
+      streamClients(req, res);
     } else {
       connectAdapter(req, res);
     }
   };
   const worker = String(process.pid);
-  return withRequestScope((req: AnyRequest, res: AnyResponse): void => {
+  return (req: AnyRequest, res: AnyResponse): void => {
     res.setHeader(workerHeader, worker);
     if (!health.serving && req.httpVersionMajor === 1) {
       // Draining: end each HTTP/1.1 keep-alive connection after its response.
@@ -83,7 +90,7 @@ export function createRequestHandler(
     if (!handleRest(req, res)) {
       handleConnect(req, res);
     }
-  });
+  };
 }
 
 /** How long a draining server waits before closing connections that never sent a byte. */
