@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { AnyRequest, AnyResponse } from "./node-types.js";
+import { RequestStorage } from "./request-storage.js";
 
 /** The Node request and response a handler runs for. */
 export interface Exchange {
@@ -7,7 +7,7 @@ export interface Exchange {
   res: AnyResponse;
 }
 
-const scope = new AsyncLocalStorage<Exchange>();
+const scope = new RequestStorage<Exchange>();
 
 /**
  * Wraps a request handler so that code running for the request (a Connect
@@ -15,15 +15,13 @@ const scope = new AsyncLocalStorage<Exchange>();
  * response through {@link currentExchange}: Connect's HandlerContext does
  * not expose them, and admission and departure checks need the sockets.
  */
-export function withRequestScope<A extends [AnyRequest, AnyResponse, ...unknown[]]>(
-  handler: (...args: A) => void,
-) {
-  return (...args: A): void => {
-    scope.run({ req: args[0], res: args[1] }, () => handler(...args));
-  };
+export function withRequestScope(
+  handler: (req: AnyRequest, res: AnyResponse) => void,
+): (req: AnyRequest, res: AnyResponse) => void {
+  return scope.wrap(handler, (req, res) => ({ req, res }));
 }
 
 /** The exchange of the current request, or undefined outside {@link withRequestScope}. */
 export function currentExchange(): Exchange | undefined {
-  return scope.getStore();
+  return scope.get();
 }

@@ -1,12 +1,12 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { JsonWriteOptions } from "@bufbuild/protobuf";
+import { RequestStorage } from "../http/request-storage.js";
 
 /** What one request hands from its handler to Connect's JSON serializer. */
 interface JsonSlot {
   bytes: Uint8Array<ArrayBuffer> | undefined;
 }
 
-const slots = new AsyncLocalStorage<JsonSlot>();
+const slots = new RequestStorage<JsonSlot>();
 
 /**
  * The JSON text an empty `ListClientsResponse` serializes to: the message a
@@ -35,7 +35,7 @@ export function createPassthroughTextEncoder(): {
   const encoder = new TextEncoder();
   return {
     encode(input = "") {
-      const slot = slots.getStore();
+      const slot = slots.get();
       if (input === placeholderJson && slot?.bytes !== undefined) {
         const { bytes } = slot;
         slot.bytes = undefined;
@@ -48,7 +48,7 @@ export function createPassthroughTextEncoder(): {
 
 /** True if the current request runs inside {@link withJsonSlots}. */
 export function canStorePreEncodedJson(): boolean {
-  return slots.getStore() !== undefined;
+  return slots.get() !== undefined;
 }
 
 /**
@@ -57,7 +57,7 @@ export function canStorePreEncodedJson(): boolean {
  * {@link withJsonSlots}; check {@link canStorePreEncodedJson} first.
  */
 export function storePreEncodedJson(bytes: Uint8Array<ArrayBuffer>): void {
-  const slot = slots.getStore();
+  const slot = slots.get();
   if (slot === undefined) {
     throw new Error(
       "no pre-encoded JSON slot: the request handler is not wrapped by withJsonSlots",
@@ -78,38 +78,21 @@ export function withJsonSlots<A extends unknown[]>(handler: (...args: A) => void
   };
 }
 
-/** Requests inside {@link withRequestJsonSlots} whose response has not closed yet. */
-let openRequestSlots = 0;
-
-/**
- * Switches the slot storage off while no request holds a slot. An enabled
- * `AsyncLocalStorage` installs promise hooks that make every promise in the
- * process dearer (about a tenth of a light request's CPU), so the storage is
- * enabled only while a request that may need it runs; `run` enables it again.
- */
+/** Switches the slot storage off while no request holds a slot (see RequestStorage). */
 export function releaseIdleJsonSlots(): void {
-  if (openRequestSlots === 0) {
-    slots.disable();
-  }
+  slots.releaseIfIdle();
 }
 
 /**
  * Wraps a Node request handler so each request gets its own slot for
  * pre-encoded JSON, held until its response closes; once no request holds
- * one, the storage is switched off ({@link releaseIdleJsonSlots}).
+ * one, the storage is switched off.
  */
 export function withRequestJsonSlots<
   Req,
   Res extends { once(event: "close", listener: () => void): unknown },
 >(handler: (req: Req, res: Res) => void): (req: Req, res: Res) => void {
-  return (req, res) => {
-    openRequestSlots += 1;
-    res.once("close", () => {
-      openRequestSlots -= 1;
-      releaseIdleJsonSlots();
-    });
-    slots.run({ bytes: undefined }, () => handler(req, res));
-  };
+  return slots.wrap(handler, () => ({ bytes: undefined }));
 }
 
 /**
