@@ -24,6 +24,7 @@ import {
   setTrailerStatus,
 } from "@connectrpc/connect/protocol-grpc";
 import type { AnyRequest, AnyResponse } from "../http/node-types.js";
+import { currentExchange } from "../http/request-scope.js";
 import { createCallContext } from "./call-context.js";
 
 /** What a fast unary call hands back when it cannot serve a request itself. */
@@ -250,7 +251,9 @@ export function readBody(
   // Stream events run in the stream's async context, not the request's:
   // bind the continuation so AsyncLocalStorage scopes (request scope, JSON
   // slots) entered around the handler still hold in the implementation.
-  const body = AsyncResource.bind(onBody);
+  // Only heavy requests run in a scope; binding every light call would cost
+  // it an async resource for nothing.
+  const body = currentExchange() === undefined ? onBody : AsyncResource.bind(onBody);
   const onEnd = () => {
     req.off("data", onData);
     body(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
