@@ -17,10 +17,37 @@ export type Format = (typeof formats)[number];
  *   copies the finished bytes.
  * - `stream`: built and written page by page, yielding to the event loop
  *   between pages.
+ * - `offload-clone`: the main thread takes the tree from its source and
+ *   posts it to a worker thread (a structured clone, on the main thread),
+ *   which encodes it.
+ * - `offload-replica`: each worker thread keeps its own copy of the source
+ *   (its own cache, or its own build) and encodes from it.
+ * - `slice`: encoded on the event loop in slices of at most `--slice-ms`,
+ *   with a loop turn between slices.
  */
-export const strategies = ["inline", "offload", "stream"] as const;
+export const strategies = [
+  "inline",
+  "offload",
+  "stream",
+  "offload-clone",
+  "offload-replica",
+  "slice",
+] as const;
 
 export type Strategy = (typeof strategies)[number];
+
+/**
+ * Where the heavy response's tree comes from:
+ * - `build`: built for each request from its shape.
+ * - `memory`: already in the main thread's memory (a cached query result),
+ *   built once per distinct shape and kept in a bounded LRU cache.
+ */
+export const sources = ["build", "memory"] as const;
+
+export type Source = (typeof sources)[number];
+
+/** The request header that picks the data source of one request (the response names the one used). */
+export const sourceHeader = "loopstall-source";
 
 /** The request header that picks the strategy of one request (the response names the one used). */
 export const strategyHeader = "loopstall-strategy";

@@ -5,6 +5,7 @@ import { writeJsonError, writeMethodNotAllowed } from "../http/json-error.js";
 import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { clusterMetricsEnv, createClusterMetricsWorker } from "./cluster-metrics.js";
 import { type EventLoopMetricsOptions, registerEventLoopMetrics } from "./event-loop-metrics.js";
+import { registerLoopCostMetrics } from "./loop-cost-metrics.js";
 import { registerRequestMetrics } from "./request-metrics.js";
 
 /** One process's metrics and its `GET /metrics` endpoint. */
@@ -40,7 +41,18 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
   const registry = new Registry();
   registry.setDefaultLabels({ worker: String(process.pid) });
   const stopEventLoop = registerEventLoopMetrics(registry, options);
-  const countRequest = registerRequestMetrics(registry);
+  const countEach = registerRequestMetrics(registry);
+  const loopCost = registerLoopCostMetrics(registry);
+  const countRequest = (req: AnyRequest, res: AnyResponse): void => {
+    countEach(req, res);
+    if (isHeavyPath(req.url)) {
+      res.once("close", () => {
+        if (res.writableFinished && res.statusCode < 400) {
+          loopCost.noteHeavyResponse();
+        }
+      });
+    }
+  };
   const aggregate =
     options.aggregateCluster ?? (cluster.isWorker && process.env[clusterMetricsEnv] === "1");
   const clusterWorker = aggregate ? createClusterMetricsWorker(registry) : undefined;
@@ -88,7 +100,19 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     },
     close() {
       stopEventLoop();
+      loopCost.stop();
       clusterWorker?.stop();
     },
   };
+}
+
+/** The heavy responses: `ListClients`, `StreamClients` and `GET /v1/clients`. */
+function isHeavyPath(url: string | undefined): boolean {
+  return (
+    url !== undefined &&
+    (url.startsWith("/bank.v1.BankService/ListClients") ||
+      url.startsWith("/bank.v1.BankService/StreamClients") ||
+      url === "/v1/clients" ||
+      url.startsWith("/v1/clients?"))
+  );
 }

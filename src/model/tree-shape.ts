@@ -63,6 +63,23 @@ export function estimateJsonBytes(shape: ResolvedShape): number {
   return shape.count * perClient;
 }
 
+/**
+ * An estimate of the heap a built tree of `shape` holds: about 140 bytes per
+ * model object and 41 per filled string (fitted on Node 20 to the heap growth
+ * of two trees, 40,000 × 1 × 3 and 20,000 × 2 × 15, within a few percent).
+ * The default tree is about 42 MB.
+ */
+export function estimateHeapBytes(shape: ResolvedShape): number {
+  const perClient = 2 + 2 * shape.accountsPerClient;
+  const strings =
+    Math.min(shape.filledStrings, stringsPerModel.client) +
+    Math.min(shape.filledStrings, stringsPerModel.address) +
+    shape.accountsPerClient *
+      (Math.min(shape.filledStrings, stringsPerModel.account) +
+        Math.min(shape.filledStrings, stringsPerModel.address));
+  return shape.count * (140 * perClient + 41 * strings);
+}
+
 /** Resolves `page_size` against its cap. */
 export function resolvePageSize(pageSize: number | undefined, limits: ShapeLimits): number {
   const size = pageSize ?? defaultPageSize;

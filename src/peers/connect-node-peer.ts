@@ -10,8 +10,10 @@ import type { AddressInfo } from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { announceReady } from "../bench/peers/peer-ready.js";
 import { defaultShapeLimits } from "../contract/shape.js";
+import { TreeCache } from "../model/tree-cache.js";
 import { createRoutes } from "../service/routes.js";
 import { EncodePool } from "../strategy/encode-pool.js";
+import { defaultSliceMs } from "../strategy/sliced-encoder.js";
 
 const handler = connectNodeAdapter({
   routes: createRoutes({
@@ -19,6 +21,8 @@ const handler = connectNodeAdapter({
     health: { serving: true },
     strategy: "inline",
     pool: new EncodePool({ size: 1 }), // never started: every call is inline
+    cache: new TreeCache(),
+    sliceMs: defaultSliceMs,
   }),
 });
 const h2c = createHttp2Server(handler);

@@ -1,6 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { Strategy } from "../contract/wire.js";
+import type { Source, Strategy } from "../contract/wire.js";
 import type { TreeShape } from "../gen/bank/v1/bank_pb.js";
+import { parseSource } from "../strategy/source.js";
 import { parseStrategy } from "../strategy/strategy.js";
 
 /** Query parameters of `GET /v1/clients`, mapped to `TreeShape` fields. */
@@ -13,20 +14,28 @@ const shapeParams = {
 /** The longest query string `GET /v1/clients` accepts. */
 const maxQueryLength = 1_024;
 
-/** Splits `strategy=` off the shape knobs of the `GET /v1/clients` query. */
+/** The query parameters of `GET /v1/clients` that are not shape knobs. */
+const choiceParams = ["strategy", "source"] as const;
+
+/** Splits `strategy=` and `source=` off the shape knobs of the `GET /v1/clients` query. */
 export function parseClientsQuery(query: string): {
   shape: Partial<TreeShape>;
   strategy: Strategy | undefined;
+  source: Source | undefined;
 } {
   const params = queryParams(query);
-  const named = params.getAll("strategy");
-  if (named.length > 1) {
-    throw new ConnectError("strategy is given more than once", Code.InvalidArgument);
-  }
-  params.delete("strategy");
+  const [strategy, source] = choiceParams.map((name) => {
+    const named = params.getAll(name);
+    if (named.length > 1) {
+      throw new ConnectError(`${name} is given more than once`, Code.InvalidArgument);
+    }
+    params.delete(name);
+    return named[0];
+  });
   return {
     shape: shapeFromParams(params),
-    strategy: named[0] === undefined ? undefined : parseStrategy(named[0], "strategy"),
+    strategy: strategy === undefined ? undefined : parseStrategy(strategy, "strategy"),
+    source: source === undefined ? undefined : parseSource(source, "source"),
   };
 }
 
@@ -46,7 +55,7 @@ function shapeFromParams(params: URLSearchParams): Partial<TreeShape> {
   for (const [name, value] of params) {
     if (!Object.hasOwn(shapeParams, name)) {
       throw new ConnectError(
-        `unknown query parameter "${name}"; expected one of ${[...Object.keys(shapeParams), "strategy"].join(", ")}`,
+        `unknown query parameter "${name}"; expected one of ${[...Object.keys(shapeParams), ...choiceParams].join(", ")}`,
         Code.InvalidArgument,
       );
     }

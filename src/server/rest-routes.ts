@@ -3,17 +3,17 @@ import { create, toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeToString } from "@connectrpc/connect/protocol-connect";
 import { defaultPageSize, type ResolvedShape, type ShapeLimits } from "../contract/shape.js";
-import { type Strategy, strategyHeader } from "../contract/wire.js";
-import { ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
+import { type Source, type Strategy, sourceHeader, strategyHeader } from "../contract/wire.js";
+import { type Client, ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
 import type { Admission } from "../http/admission.js";
 import { departedError, hasDeparted, settleAndCheck } from "../http/departure.js";
 import { writeJson, writeJsonError, writeMethodNotAllowed } from "../http/json-error.js";
 import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { splitRequestUrl } from "../http/request-url.js";
-import { buildClients } from "../model/client-factory.js";
 import { estimateJsonBytes, resolveShape } from "../model/tree-shape.js";
-import type { EncodePool } from "../strategy/encode-pool.js";
+import { encodeResponse, type HeavyEncoders } from "../strategy/encode-response.js";
 import { abortOnClose, writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
+import { requestSource, treeFrom } from "../strategy/source.js";
 import { requestStrategy } from "../strategy/strategy.js";
 import {
   compressBytes,
@@ -24,23 +24,24 @@ import {
 } from "./rest-compression.js";
 import { parseClientsQuery } from "./rest-query.js";
 
-export interface RestRoutesOptions {
+export interface RestRoutesOptions extends HeavyEncoders {
   limits: ShapeLimits;
   /** The strategy of a request that names none. Default `inline`. */
   strategy?: Strategy;
-  /** The pool that serves `offload` requests. */
-  pool: EncodePool;
+  /** The data source of a request that names none. Default `build`. */
+  source?: Source;
   /** Bounds the heavy responses in progress; none means unbounded. */
   admission?: Admission;
 }
 
 /**
  * The plain JSON endpoints for curl:
- * - `GET /v1/clients?count=&accounts_per_client=&filled_strings=&strategy=`:
+ * - `GET /v1/clients?count=&accounts_per_client=&filled_strings=&strategy=&source=`:
  *   the tree, byte-equal to the Connect JSON response for the same shape.
  *   The strategy comes from `?strategy=`, else the `loopstall-strategy`
  *   header, else the server's default; `stream` sends chunked JSON page by
- *   page. A full offload pool answers 503 `resource_exhausted`.
+ *   page. The data source likewise (`?source=`, `loopstall-source`). A
+ *   full offload pool answers 503 `resource_exhausted`.
  *   `Accept-Encoding: gzip` or `br` compresses it, in libuv's thread pool.
  *   A parameter given twice, an unknown one or a bad value is a 400.
  * - `GET /.well-known/live`: 200 while the process serves.
@@ -50,6 +51,7 @@ export interface RestRoutesOptions {
  */
 export function createRestRoutes(options: RestRoutesOptions) {
   const fallbackStrategy = options.strategy ?? "inline";
+  const fallbackSource = options.source ?? "build";
   return function handleRest(req: AnyRequest, res: AnyResponse): boolean {
     const { path, query } = splitRequestUrl(req.url);
     if (path !== "/v1/clients" && path !== "/.well-known/live") {
@@ -64,12 +66,17 @@ export function createRestRoutes(options: RestRoutesOptions) {
         writeJson(res, 200, { status: "ok", pid: process.pid });
         return true;
       }
-      const { shape: requested, strategy: named } = parseClientsQuery(query);
+      const { shape: requested, strategy: named, source: namedSource } = parseClientsQuery(query);
       const shape = resolveShape(requested, options.limits);
       const header = req.headers[strategyHeader];
       const strategy =
         named ?? requestStrategy(Array.isArray(header) ? header[0] : header, fallbackStrategy);
+      const sourceValue = req.headers[sourceHeader];
+      const source =
+        namedSource ??
+        requestSource(Array.isArray(sourceValue) ? sourceValue[0] : sourceValue, fallbackSource);
       res.setHeader(strategyHeader, strategy);
+      res.setHeader(sourceHeader, source);
       res.setHeader("vary", "accept-encoding");
       const encoding = negotiateEncoding(req.headers["accept-encoding"]);
       if (req.method === "HEAD") {
@@ -78,7 +85,7 @@ export function createRestRoutes(options: RestRoutesOptions) {
         res.end();
         return true;
       }
-      serveClients(req, res, shape, strategy, options, encoding).catch((error: unknown) => {
+      serveClients(req, res, shape, strategy, source, options, encoding).catch((error: unknown) => {
         // Nobody is left to read an answer for a client that went away.
         if (!hasDeparted({ req, res })) {
           writeRestError(res, error);
@@ -96,9 +103,11 @@ async function serveClients(
   res: AnyResponse,
   shape: ResolvedShape,
   strategy: Strategy,
-  { pool, admission }: RestRoutesOptions,
+  source: Source,
+  options: RestRoutesOptions,
   encoding: RestEncoding | undefined,
 ): Promise<void> {
+  const { admission } = options;
   // Nothing is built for a client that has gone or a process at its bounds.
   await settleAndCheck({ req, res }, () => admission?.noteDeparted());
   const page = { ...shape, count: Math.min(shape.count, defaultPageSize) };
@@ -108,7 +117,9 @@ async function serveClients(
   );
   switch (strategy) {
     case "inline": {
-      const message = create(ListClientsResponseSchema, { clients: buildClients(shape) });
+      const message = create(ListClientsResponseSchema, {
+        clients: treeFrom(source, shape, options.cache) as Client[],
+      });
       await nextTurn();
       if (hasDeparted({ req, res })) {
         admission?.noteDeparted();
@@ -119,11 +130,14 @@ async function serveClients(
       await writeLargeJson(res, Buffer.from(json, "utf8"), encoding);
       return;
     }
-    case "offload": {
-      // A client that goes away cancels its task, queued or running.
+    case "offload":
+    case "offload-clone":
+    case "offload-replica":
+    case "slice": {
+      // A client that goes away cancels its task (queued or running) or its slices.
       const gone = abortOnClose(res);
       try {
-        const bytes = await pool.encode(shape, "json", gone.signal);
+        const bytes = await encodeResponse(strategy, source, shape, "json", options, gone.signal);
         if (!gone.signal.aborted) {
           await writeLargeJson(res, bytes, encoding, gone.signal);
         }
@@ -138,8 +152,9 @@ async function serveClients(
       return;
     }
     case "stream": {
+      const memoryTree = source === "memory" ? { tree: options.cache.get(shape) } : {};
       if (encoding === undefined || shape.count === 0) {
-        await writeClientsStream(res, shape, { pageSize: defaultPageSize });
+        await writeClientsStream(res, shape, { pageSize: defaultPageSize, ...memoryTree });
         return;
       }
       const body = createCompressStream(encoding);
@@ -149,6 +164,7 @@ async function serveClients(
       res.once("close", () => body.destroy());
       await writeClientsStream(res, shape, {
         pageSize: defaultPageSize,
+        ...memoryTree,
         body,
         headers: { "content-encoding": encoding },
       });

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseWorkerCount } from "../cluster/worker-count.js";
-import { type Strategy, strategies } from "../contract/wire.js";
+import { type Source, type Strategy, sources, strategies } from "../contract/wire.js";
 import { packageVersion } from "../runtime/package-version.js";
 import { defaultPoolSize } from "../strategy/pool-options.js";
 import { defaultServerConfig, type ServerConfig } from "./server-config.js";
@@ -90,6 +90,31 @@ export function parseServerArgs(argv: string[]): ServerConfig {
         .default(d.strategy),
     )
     .addOption(
+      new Option("--source <name>", "data source of requests that name none")
+        .env("SOURCE")
+        .choices(sources)
+        .default(d.source),
+    )
+    .addOption(
+      int(
+        "--source-cache-bytes <n>",
+        "bound of the memory source's cache (estimated heap bytes), per process and per replica",
+        "SOURCE_CACHE_BYTES",
+        d.sourceCacheBytes,
+        1,
+      ),
+    )
+    .addOption(
+      int(
+        "--slice-ms <n>",
+        "longest slice of the slice strategy, ms",
+        "SLICE_MS",
+        d.sliceMs,
+        1,
+        1_000,
+      ),
+    )
+    .addOption(
       int("--pool-size <n>", "offload pool threads", "POOL_SIZE", d.poolSize, 1, 256).default(
         d.poolSize,
         "cores ÷ workers − 1, at least 1",
@@ -169,6 +194,9 @@ export function parseServerArgs(argv: string[]): ServerConfig {
     maxTimeoutMs: number;
     shutdownTimeoutMs: number;
     strategy: Strategy;
+    source: Source;
+    sourceCacheBytes: number;
+    sliceMs: number;
     poolSize: number;
     poolMaxQueue: number;
     workers: number;
@@ -193,6 +221,9 @@ export function parseServerArgs(argv: string[]): ServerConfig {
     maxTimeoutMs: o.maxTimeoutMs,
     shutdownTimeoutMs: o.shutdownTimeoutMs,
     strategy: o.strategy,
+    source: o.source,
+    sourceCacheBytes: o.sourceCacheBytes,
+    sliceMs: o.sliceMs,
     poolSize:
       program.getOptionValueSource("poolSize") === "default"
         ? defaultPoolSize(o.workers)

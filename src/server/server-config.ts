@@ -1,7 +1,9 @@
 import { defaultShapeLimits, type ShapeLimits } from "../contract/shape.js";
-import type { Strategy } from "../contract/wire.js";
+import type { Source, Strategy } from "../contract/wire.js";
 import { type AdmissionOptions, defaultAdmissionOptions } from "../http/admission.js";
+import { defaultSourceCacheBytes } from "../model/tree-cache.js";
 import { defaultEncodePoolOptions } from "../strategy/pool-options.js";
+import { defaultSliceMs } from "../strategy/sliced-encoder.js";
 
 /** Everything a server process is started with. */
 export interface ServerConfig extends AdmissionOptions {
@@ -28,6 +30,24 @@ export interface ServerConfig extends AdmissionOptions {
    * `offload` or `stream`. Default `inline` (`STRATEGY`, `--strategy`).
    */
   strategy: Strategy;
+  /**
+   * Where the tree of a request that names no source in its
+   * `loopstall-source` header (or REST `?source=`) comes from: `build` (per
+   * request) or `memory` (built once per shape, kept in an LRU cache).
+   * Default `build` (`SOURCE`, `--source`).
+   */
+  source: Source;
+  /**
+   * The bound of the `memory` source's cache, in estimated heap bytes; each
+   * `offload-replica` thread keeps a copy with the same bound. Default 256 MiB
+   * (`SOURCE_CACHE_BYTES`, `--source-cache-bytes`).
+   */
+  sourceCacheBytes: number;
+  /**
+   * The longest slice of main-thread work of the `slice` strategy, in ms.
+   * Default 4 (`SLICE_MS`, `--slice-ms`).
+   */
+  sliceMs: number;
   /** Threads of the offload pool. Default: available cores, at least 1 (`POOL_SIZE`, `--pool-size`). */
   poolSize: number;
   /**
@@ -62,6 +82,9 @@ export const defaultServerConfig: ServerConfig = {
   maxTimeoutMs: 120_000,
   shutdownTimeoutMs: 10_000,
   strategy: "inline",
+  source: "build",
+  sourceCacheBytes: defaultSourceCacheBytes,
+  sliceMs: defaultSliceMs,
   poolSize: defaultEncodePoolOptions.size,
   poolMaxQueue: defaultEncodePoolOptions.maxQueue,
   workers: 1,

@@ -9,11 +9,14 @@ import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { withRequestScope } from "../http/request-scope.js";
 import { registerAdmissionMetrics } from "../metrics/admission-metrics.js";
 import { createServerMetrics, type ServerMetrics } from "../metrics/server-metrics.js";
+import { registerSourceMetrics } from "../metrics/source-metrics.js";
+import { TreeCache } from "../model/tree-cache.js";
 import type { HealthState } from "../service/health-service.js";
 import { createRoutes } from "../service/routes.js";
 import { EncodePool } from "../strategy/encode-pool.js";
 import { checkJsonPassthrough } from "../strategy/json-passthrough-check.js";
 import { withRequestJsonSlots } from "../strategy/pre-encoded-json.js";
+import { ReplicaCaches } from "../strategy/replica-channel.js";
 import { createConnectAdapter } from "./connect-adapter.js";
 import { trackHttp1Connections } from "./http1-drain.js";
 import { trackHttp2Sessions } from "./http2-drain.js";
@@ -48,11 +51,13 @@ export function createRequestHandler(
   metrics: ServerMetrics,
   pool: EncodePool,
   admission: Admission = new Admission(config),
+  cache: TreeCache = new TreeCache(config.sourceCacheBytes),
 ) {
-  const { strategy } = config;
-  const handleRest = createRestRoutes({ limits: config.limits, strategy, pool, admission });
+  const { strategy, source, sliceMs } = config;
+  const heavy = { strategy, source, pool, cache, sliceMs, admission };
+  const handleRest = createRestRoutes({ limits: config.limits, ...heavy });
   const connectAdapter = createConnectAdapter({
-    routes: createRoutes({ limits: config.limits, health, strategy, pool, admission }),
+    routes: createRoutes({ limits: config.limits, health, ...heavy }),
     readMaxBytes: config.readMaxBytes,
     writeMaxBytes: config.writeMaxBytes,
     maxTimeoutMs: config.maxTimeoutMs,
@@ -112,12 +117,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const metrics = createServerMetrics();
   // Threads start with the first offloaded request, or now if offload is the default.
   const pool = new EncodePool({ size: config.poolSize, maxQueue: config.poolMaxQueue });
-  if (config.strategy === "offload") {
+  if (config.strategy.startsWith("offload")) {
     pool.warm();
   }
   const admission = new Admission(config);
   registerAdmissionMetrics(metrics.registry, admission);
-  const handler = createRequestHandler(config, health, metrics, pool, admission);
+  const cache = new TreeCache(config.sourceCacheBytes);
+  const replicas = new ReplicaCaches();
+  registerSourceMetrics(metrics.registry, {
+    main: () => cache.stats(),
+    replicas: () => replicas.reports(),
+  });
+  const handler = createRequestHandler(config, health, metrics, pool, admission, cache);
 
   const http1 = createHttp1Server(
     {
@@ -196,6 +207,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await stopped;
       http1.close(); // Stops its connection checker.
       await pool.destroy();
+      replicas.close();
       metrics.close();
     })();
     return closing;

@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { ResolvedShape, ShapeLimits } from "../contract/shape.js";
-import { type Strategy, strategyHeader } from "../contract/wire.js";
+import { type Source, type Strategy, sourceHeader, strategyHeader } from "../contract/wire.js";
 import {
   type BankService,
   type ListClientsResponse,
@@ -11,33 +11,37 @@ import {
 import type { Admission } from "../http/admission.js";
 import { buildClients } from "../model/client-factory.js";
 import { estimateJsonBytes, resolvePageSize, resolveShape } from "../model/tree-shape.js";
-import type { EncodePool } from "../strategy/encode-pool.js";
+import { encodeResponse, type HeavyEncoders, isPreEncoded } from "../strategy/encode-response.js";
 import { preEncodedListClientsResponse } from "../strategy/pre-encoded-binary.js";
 import { canStorePreEncodedJson, storePreEncodedJson } from "../strategy/pre-encoded-json.js";
+import { requestSource, treeFrom } from "../strategy/source.js";
 import { requestStrategy, unaryStrategy } from "../strategy/strategy.js";
 import { checkDeadline } from "./deadline.js";
 import { beginHeavy, checkStillWanted, checkStillWantedNow } from "./heavy-gate.js";
 
-export interface BankServiceOptions {
+export interface BankServiceOptions extends HeavyEncoders {
   /** Caps on the request knobs. */
   limits: ShapeLimits;
   /** The strategy of a request without a `loopstall-strategy` header. Default `inline`. */
   strategy?: Strategy;
-  /** The pool that serves `offload` requests. */
-  pool: EncodePool;
+  /** The data source of a request without a `loopstall-source` header. Default `build`. */
+  source?: Source;
   /** Bounds the heavy responses in progress; none means unbounded (in-memory routers). */
   admission?: Admission;
 }
 
 /** The `bank.v1.BankService` implementation. */
 export function createBankService(options: BankServiceOptions): ServiceImpl<typeof BankService> {
-  const { limits, pool, admission } = options;
+  const { limits, admission } = options;
   const fallbackStrategy = options.strategy ?? "inline";
+  const fallbackSource = options.source ?? "build";
   return {
     async listClients(request, ctx) {
       const shape = resolveShape(request.shape, limits);
       const strategy = unaryStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
+      const source = requestSource(ctx.requestHeader.get(sourceHeader), fallbackSource);
       ctx.responseHeader.set(strategyHeader, strategy);
+      ctx.responseHeader.set(sourceHeader, source);
       if (strategy === "stream") {
         // One unary message cannot be sent in pieces; say where streaming lives.
         throw new ConnectError(
@@ -46,9 +50,9 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
         );
       }
       await beginHeavy(ctx, admission, estimateJsonBytes(shape));
-      return strategy === "inline"
-        ? buildInline(shape, ctx, admission)
-        : buildOffloaded(shape, ctx, pool, admission);
+      return isPreEncoded(strategy)
+        ? buildPreEncoded(strategy, source, shape, ctx, options, admission)
+        : buildInline(source, shape, ctx, options, admission);
     },
 
     async *streamClients(request, ctx) {
@@ -56,7 +60,9 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
       const pageSize = resolvePageSize(request.pageSize, limits);
       // Every strategy streams here; the header is still validated.
       requestStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
+      const source = requestSource(ctx.requestHeader.get(sourceHeader), fallbackSource);
       ctx.responseHeader.set(strategyHeader, "stream");
+      ctx.responseHeader.set(sourceHeader, source);
       // A stream holds about a page being built and one being written.
       const page = { ...shape, count: Math.min(shape.count, pageSize) };
       await beginHeavy(ctx, admission, 2 * estimateJsonBytes(page));
@@ -68,7 +74,10 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
           await checkStillWanted(ctx, admission);
         }
         yield create(StreamClientsResponseSchema, {
-          clients: buildClients(shape, start, start + pageSize),
+          clients:
+            source === "memory"
+              ? options.cache.get(shape).slice(start, start + pageSize)
+              : buildClients(shape, start, start + pageSize),
         });
       }
     },
@@ -79,37 +88,48 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
   };
 }
 
-/** Builds on the loop; Connect encodes the returned message only if the client is still there. */
+/**
+ * Takes the tree from its source on the loop (builds it, or reads the
+ * cache); Connect encodes the returned message only if the client is still there.
+ */
 async function buildInline(
+  source: Source,
   shape: ResolvedShape,
   ctx: HandlerContext,
+  encoders: HeavyEncoders,
   admission?: Admission,
 ): Promise<ListClientsResponse> {
   checkDeadline(ctx);
-  const message = create(ListClientsResponseSchema, { clients: buildClients(shape) });
+  const message = create(ListClientsResponseSchema, {
+    clients: treeFrom(source, shape, encoders.cache) as ListClientsResponse["clients"],
+  });
   await checkStillWanted(ctx, admission);
   return message;
 }
 
 /**
- * Builds and encodes the response in the pool, in the format the router will
- * write (the content type it chose from the request), and hands the bytes to
- * the router so that it only copies them: binary through `$unknown`, JSON
- * through the pre-encoded JSON slot (see `pre-encoded-json.ts`).
+ * Encodes the response the way a pre-encoding strategy says (a pool thread,
+ * or slices on the loop; see `encode-response.ts`), in the format the router
+ * will write (the content type it chose from the request), and hands the
+ * bytes to the router so that it only copies them: binary through
+ * `$unknown`, JSON through the pre-encoded JSON slot (see `pre-encoded-json.ts`).
  */
-async function buildOffloaded(
+async function buildPreEncoded(
+  strategy: Parameters<typeof encodeResponse>[0],
+  source: Source,
   shape: ResolvedShape,
   ctx: HandlerContext,
-  pool: EncodePool,
+  encoders: HeavyEncoders,
   admission?: Admission,
 ): Promise<ListClientsResponse> {
   const json = /json/i.test(ctx.responseHeader.get("content-type") ?? "");
   if (json && !canStorePreEncodedJson()) {
     // Served by an adapter without the JSON slot: nothing could pass the bytes on.
-    return buildInline(shape, ctx, admission);
+    return buildInline(source, shape, ctx, encoders, admission);
   }
   checkDeadline(ctx);
-  const bytes = await pool.encode(shape, json ? "json" : "binary", ctx.signal);
+  const format = json ? "json" : "binary";
+  const bytes = await encodeResponse(strategy, source, shape, format, encoders, ctx.signal);
   checkStillWantedNow(ctx, admission);
   if (!json) {
     return preEncodedListClientsResponse(bytes);

@@ -1,23 +1,23 @@
 import type { ConnectRouter } from "@connectrpc/connect";
 import type { ShapeLimits } from "../contract/shape.js";
-import type { Strategy } from "../contract/wire.js";
+import type { Source, Strategy } from "../contract/wire.js";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
 import { Health } from "../gen/grpc/health/v1/health_pb.js";
 import type { Admission } from "../http/admission.js";
 import { honestParseErrorsIn } from "../http/honest-parse-errors.js";
 import { strictJsonReadOptions } from "../http/strict-json.js";
-import type { EncodePool } from "../strategy/encode-pool.js";
+import type { HeavyEncoders } from "../strategy/encode-response.js";
 import { passthroughJsonOptions } from "../strategy/pre-encoded-json.js";
 import { createBankService } from "./bank-service.js";
 import { createHealthService, type HealthState } from "./health-service.js";
 
-export interface RoutesOptions {
+export interface RoutesOptions extends HeavyEncoders {
   limits: ShapeLimits;
   health: HealthState;
   /** The strategy of a request that names none. Default `inline`. */
   strategy?: Strategy;
-  /** The pool that serves `offload` requests. */
-  pool: EncodePool;
+  /** The data source of a request that names none. Default `build`. */
+  source?: Source;
   /** Bounds the heavy responses in progress. */
   admission?: Admission;
 }
@@ -30,7 +30,10 @@ export function createRoutes(options: RoutesOptions): (router: ConnectRouter) =>
       createBankService({
         limits: options.limits,
         strategy: options.strategy,
+        source: options.source,
         pool: options.pool,
+        cache: options.cache,
+        sliceMs: options.sliceMs,
         admission: options.admission,
       }),
       { jsonOptions: { ...passthroughJsonOptions, ...strictJsonReadOptions } },

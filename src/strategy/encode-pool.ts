@@ -3,6 +3,10 @@ import { Piscina } from "piscina";
 import type { ResolvedShape } from "../contract/shape.js";
 import { entryBeside } from "../runtime/entry.js";
 import type { EncodeFormat, EncodeTask } from "./clients-worker.js";
+
+/** Where a pool thread gets the tree from (see `EncodeTask`); default: it builds it. */
+export type EncodeInput = Pick<EncodeTask, "tree" | "replicaCacheBytes">;
+
 import { defaultEncodePoolOptions, type EncodePoolOptions } from "./pool-options.js";
 
 /** The pool's thread entry, compiled or source like this module. */
@@ -45,12 +49,14 @@ export class EncodePool {
    * Builds and encodes the tree of `shape` in a worker. Rejects with
    * `resource_exhausted` when the pool and its queue are full, and stops the
    * task (queued or running) when `signal` aborts, rejecting with the
-   * signal's reason if that is a `ConnectError`, else `canceled`.
+   * signal's reason if that is a `ConnectError`, else `canceled`. A `tree`
+   * in `input` is structured-cloned into the task on this thread.
    */
   async encode(
     shape: ResolvedShape,
     format: EncodeFormat,
     signal?: AbortSignal,
+    input: EncodeInput = {},
   ): Promise<Uint8Array<ArrayBuffer>> {
     const { size, maxQueue } = this.options;
     if (this.#inFlight >= size + maxQueue) {
@@ -62,7 +68,7 @@ export class EncodePool {
     const pool = this.#getPool();
     this.#inFlight++;
     try {
-      const bytes = await pool.run({ shape, format }, { signal: signal ?? null });
+      const bytes = await pool.run({ shape, format, ...input }, { signal: signal ?? null });
       return bytes as Uint8Array<ArrayBuffer>;
     } catch (error) {
       if (signal?.aborted) {

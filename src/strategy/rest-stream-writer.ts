@@ -3,7 +3,7 @@ import type { Writable } from "node:stream";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { toJson } from "@bufbuild/protobuf";
 import type { ResolvedShape } from "../contract/shape.js";
-import { ClientSchema } from "../gen/bank/v1/bank_pb.js";
+import { type Client, ClientSchema } from "../gen/bank/v1/bank_pb.js";
 import type { AnyResponse } from "../http/node-types.js";
 import { buildClients } from "../model/client-factory.js";
 
@@ -18,6 +18,8 @@ export interface ClientsStreamOptions {
   body?: Writable;
   /** Headers added to the 200 (e.g. `content-encoding`). */
   headers?: Record<string, string>;
+  /** The tree already in memory (the `memory` source); default: each page is built. */
+  tree?: readonly Client[];
 }
 
 /**
@@ -49,7 +51,9 @@ export async function writeClientsStream(
       if (closed.signal.aborted) {
         return;
       }
-      const page = buildClients(shape, start, start + options.pageSize);
+      const page =
+        options.tree?.slice(start, start + options.pageSize) ??
+        buildClients(shape, start, start + options.pageSize);
       const parts = page.map((client) => JSON.stringify(toJson(ClientSchema, client)));
       const chunk = (start === 0 ? '{"clients":[' : ",") + parts.join(",");
       if (!body.write(chunk)) {
