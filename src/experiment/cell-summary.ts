@@ -1,5 +1,6 @@
-import type { Format, Strategy } from "../contract/wire.js";
+import type { Format, Source, Strategy } from "../contract/wire.js";
 import type { LoadResult } from "../load/load-settings.js";
+import type { LoopCost } from "./loop-cost-scrape.js";
 import { medianIndex, toStat } from "./repeat-stat.js";
 import type { CellSummary, Stat } from "./summary-schema.js";
 
@@ -9,6 +10,8 @@ export interface RepeatResult {
   /** Event-loop delay during the heavy phase, worst worker; null without `/metrics`. */
   eventLoopDelayP99Ms: number | null;
   eventLoopDelayMaxMs: number | null;
+  /** What the heavy phase cost the event loop; null (or absent) without `/metrics`. */
+  loopCost?: LoopCost | null;
 }
 
 /** Probe retention: probe rate under heavy load ÷ baseline rate (0 when the baseline is 0). */
@@ -19,7 +22,7 @@ export function retentionOf(load: LoadResult): number {
 
 /** Folds a cell's repeats into its summary: medians with min–max, sums of counts. */
 export function summarizeCell(
-  cell: { format: Format; workers: number; strategy: Strategy },
+  cell: { format: Format; workers: number; strategy: Strategy; source?: Source },
   repeats: readonly RepeatResult[],
 ): CellSummary {
   if (repeats.length === 0) {
@@ -53,6 +56,7 @@ export function summarizeCell(
     format: cell.format,
     workers: cell.workers,
     strategy: cell.strategy,
+    ...(cell.source !== undefined && { source: cell.source }),
     repeats: repeats.length,
     probe: {
       baselineRps: stats.baselineRps.median,
@@ -78,6 +82,15 @@ export function summarizeCell(
       eventLoopDelayP99Ms: nullableStat(repeats.map((r) => r.eventLoopDelayP99Ms)),
       eventLoopDelayMaxMs: nullableStat(repeats.map((r) => r.eventLoopDelayMaxMs)),
     },
+    ...(repeats.some((r) => r.loopCost) && {
+      loopCost: {
+        mainThreadMsPerHeavy: nullableStat(
+          repeats.map((r) => r.loopCost?.mainThreadMsPerHeavy ?? null),
+        ),
+        longestBlockMs: nullableStat(repeats.map((r) => r.loopCost?.longestBlockMs ?? null)),
+        sourceCacheBytes: nullableStat(repeats.map((r) => r.loopCost?.sourceCacheBytes ?? null)),
+      },
+    }),
     loadgen: { cpuPercent: stat((l) => l.loadgenCpuPercent) },
     timeline: representative.timeline,
     phases: representative.phases,

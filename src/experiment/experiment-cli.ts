@@ -1,6 +1,13 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
-import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
+import {
+  type Format,
+  formats,
+  type Source,
+  type Strategy,
+  sources,
+  strategies,
+} from "../contract/wire.js";
 import {
   addLoadFlags,
   checkProbeRate,
@@ -10,6 +17,7 @@ import {
   settingsFromFlags,
 } from "../load/load-flags.js";
 import { defaultPhaseSettings } from "../load/load-settings.js";
+import { matrixCells } from "./experiment-matrix.js";
 import {
   checkEngine,
   defaultExperimentOptions,
@@ -30,6 +38,7 @@ interface ExperimentFlags extends LoadFlags {
   formats?: Format[];
   workers?: number[];
   strategies?: Strategy[];
+  sources?: Source[];
   repeats?: number;
   quick: boolean;
   engine: "embedded" | "k6";
@@ -68,11 +77,17 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
         `comma-separated strategies (default all: ${strategies.join(",")})`,
       ).argParser(listParser(strategies)),
     )
+    .addOption(
+      new Option(
+        "--sources <list>",
+        `comma-separated data sources (default all: ${sources.join(",")})`,
+      ).argParser(listParser(sources)),
+    )
     .addOption(intOption("--repeats <n>", "runs per cell (default 3; quick 1)", 1, 100))
     .addOption(
       new Option(
         "--quick",
-        "a short run: connect-proto and connect-json, 1 repeat, phases 2/4/2 s (under ~3 min on 2 cores)",
+        "a short run: connect-proto and connect-json, 1 repeat, phases 2/4/2 s; build × 1,2 workers × inline,offload,stream and memory × 1 worker × inline,offload-clone,offload-replica,slice unless an axis is given (about 4 min on 2 cores)",
       ).default(false),
     )
     .addOption(
@@ -109,7 +124,7 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
     }
     // Refuse an engine that cannot run before announcing where results go.
     await checkEngine(options);
-    const cells = options.formats.length * options.workers.length * options.strategies.length;
+    const cells = matrixCells(options).length;
     stdout(
       `loopstall experiment: ${cells} cells × ${options.repeats} repeats, phases ${options.phases.baselineS}/${options.phases.heavyS}/${options.phases.recoveryS} s, writing to ${options.outDir}\n`,
     );
@@ -140,6 +155,12 @@ export function experimentOptionsFromFlags(flags: ExperimentFlags): ExperimentOp
     formats: flags.formats ?? (flags.quick ? quickPreset.formats : defaults.formats),
     workers,
     strategies: flags.strategies ?? defaults.strategies,
+    sources: flags.sources ?? defaults.sources,
+    // The quick preset picks its cells only when no axis is named.
+    ...(flags.quick &&
+      flags.workers === undefined &&
+      flags.strategies === undefined &&
+      flags.sources === undefined && { cellFilter: quickPreset.cellFilter }),
     repeats: flags.repeats ?? (flags.quick ? quickPreset.repeats : defaults.repeats),
     quick: flags.quick,
     engine: flags.engine,

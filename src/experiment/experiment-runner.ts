@@ -3,7 +3,7 @@ import { arch, availableParallelism, cpus, platform } from "node:os";
 import { join } from "node:path";
 import type { Phase } from "../contract/phases.js";
 import { defaultShape, type ResolvedShape } from "../contract/shape.js";
-import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
+import { type Format, formats, type Source, type Strategy, strategies } from "../contract/wire.js";
 import { type Launcher, startServerProcess } from "../launcher/server-process.js";
 import { runLoad } from "../load/load-run.js";
 import {
@@ -16,12 +16,15 @@ import {
   type PhaseSettings,
   type ProbeSettings,
 } from "../load/load-settings.js";
+import { rawGet } from "../load/raw-client.js";
 import { formatTimelineLine } from "../load/timeline.js";
 import { projectRoot } from "../runtime/entry.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
+import { type MatrixCell, matrixCells, quickCell, warmUpPath } from "./experiment-matrix.js";
 import { runK6Load } from "./k6-engine.js";
 import { checkK6Options } from "./k6-run-args.js";
 import { requireK6 } from "./k6-version.js";
+import { type LoopCostSnapshot, loopCostOf, scrapeLoopCost } from "./loop-cost-scrape.js";
 import { type DelaySnapshot, delayQuantileMs, scrapeDelay } from "./metrics-scrape.js";
 import type { PeersResults } from "./report-peers.js";
 import { writeReports } from "./report-writer.js";
@@ -32,8 +35,12 @@ export interface ExperimentOptions {
   formats: Format[];
   /** Server worker counts. Default 1 and 2. */
   workers: number[];
-  /** Server strategies. Default inline, offload, stream. */
+  /** Server strategies. Default all. */
   strategies: Strategy[];
+  /** Data sources (the server's `SOURCE`). Default build and memory. */
+  sources: Source[];
+  /** Keeps only the cells it accepts; the quick preset sets one when no axis is given. */
+  cellFilter?: (cell: MatrixCell) => boolean;
   /** Runs per cell. Default 3 (quick: 1). */
   repeats: number;
   /** Whether the quick preset chose the defaults (recorded in the summary). */
@@ -64,14 +71,17 @@ export interface ExperimentIo {
 }
 
 /**
- * The `--quick` preset: 2 formats × 2 worker counts × 3 strategies, 1
- * repeat, phases 2 s / 4 s / 2 s. About 12 runs of ~12 s (server start
- * included), so under 3 minutes on 2 cores.
+ * The `--quick` preset: 2 formats, 1 repeat, phases 2 s / 4 s / 2 s, and
+ * (when no axis is given) the cells of {@link quickCell}: `build` × 1 and 2
+ * workers × inline, offload, stream, and `memory` × 1 worker × inline,
+ * offload-clone, offload-replica, slice. About 20 runs of ~12 s (server
+ * start included), so about 4 minutes on 2 cores.
  */
 export const quickPreset = {
   formats: ["connect-proto", "connect-json"] as Format[],
   repeats: 1,
   phases: { baselineS: 2, heavyS: 4, recoveryS: 2 },
+  cellFilter: quickCell,
 };
 
 /** The experiment's defaults (the full matrix). */
@@ -80,6 +90,7 @@ export function defaultExperimentOptions(): ExperimentOptions {
     formats: [...formats],
     workers: [1, 2],
     strategies: [...strategies],
+    sources: ["build", "memory"],
     repeats: 3,
     quick: false,
     engine: "embedded",
@@ -104,11 +115,7 @@ export async function runExperiment(
   await checkEngine(options);
   const startedAt = new Date();
   const cells: CellSummary[] = [];
-  const matrix = options.formats.flatMap((format) =>
-    options.workers.flatMap((workers) =>
-      options.strategies.map((strategy) => ({ format, workers, strategy })),
-    ),
-  );
+  const matrix = matrixCells(options);
   const runs = matrix.length * options.repeats;
   let run = 0;
   let failures = 0;
@@ -119,7 +126,7 @@ export async function runExperiment(
         break;
       }
       run++;
-      const label = `[${run}/${runs}] ${cell.format} workers=${cell.workers} strategy=${cell.strategy} repeat ${repeat}/${options.repeats}`;
+      const label = `[${run}/${runs}] ${cell.format} workers=${cell.workers} strategy=${cell.strategy} source=${cell.source} repeat ${repeat}/${options.repeats}`;
       io.log(`${label}: starting`);
       try {
         const result = await runRepeat(options, cell, io);
@@ -147,7 +154,7 @@ export async function runExperiment(
 
 async function runRepeat(
   options: ExperimentOptions,
-  cell: { format: Format; workers: number; strategy: Strategy },
+  cell: MatrixCell,
   io: ExperimentIo,
 ): Promise<RepeatResult> {
   const server = await startServerProcess({
@@ -155,14 +162,19 @@ async function runRepeat(
     workers: cell.workers,
     env: {
       STRATEGY: cell.strategy,
+      SOURCE: cell.source,
       // Heavy calls cancelled at the end of a run may still be encoding; don't wait long for them.
       SHUTDOWN_TIMEOUT_MS: "3000",
     },
     ...(options.verbose && { onOutput: (line: string) => io.log(`  server: ${line}`) }),
   });
   try {
+    if (cell.source === "memory") {
+      await warmUp(server.baseUrl, cell, options);
+    }
     let before: Promise<DelaySnapshot | undefined> | undefined;
     let after: Promise<DelaySnapshot | undefined> | undefined;
+    const costs: Partial<Record<Phase, Promise<LoopCostSnapshot | undefined>>> = {};
     let shownPhase: Phase | undefined;
     const loadOptions: LoadOptions = {
       baseUrl: server.baseUrl,
@@ -174,6 +186,7 @@ async function runRepeat(
       phases: options.phases,
       ...(io.signal && { signal: io.signal }),
       onPhase(phase) {
+        costs[phase] = scrapeLoopCost(server.baseUrl);
         // Scrape at the heavy phase's edges; the diff is the phase's delays.
         if (phase === "heavy") {
           before = scrapeDelay(server.baseUrl);
@@ -201,9 +214,41 @@ async function runRepeat(
       const maxes = [...a.maxSeconds.values()];
       max = maxes.length > 0 ? Math.max(...maxes) * 1000 : null;
     }
-    return { load, eventLoopDelayP99Ms: p99, eventLoopDelayMaxMs: max };
+    const [baselineCost, heavyCost, recoveryCost] = await Promise.all([
+      costs.baseline,
+      costs.heavy,
+      costs.recovery,
+    ]);
+    const loopCost =
+      heavyCost === undefined || recoveryCost === undefined
+        ? null
+        : loopCostOf(baselineCost, heavyCost, recoveryCost);
+    return { load, eventLoopDelayP99Ms: p99, eventLoopDelayMaxMs: max, loopCost };
   } finally {
     await server.stop();
+  }
+}
+
+/**
+ * Fills a `memory` cell's caches before its load, so its heavy phase serves
+ * data already in memory rather than building it once: two requests per
+ * worker, each on its own connection (node:cluster spreads connections), so
+ * each worker's cache and, for offload-replica, its pool thread's replica
+ * is filled.
+ */
+async function warmUp(
+  baseUrl: string,
+  cell: MatrixCell,
+  options: ExperimentOptions,
+): Promise<void> {
+  for (let i = 0; i < 2 * cell.workers; i++) {
+    const res = await rawGet(`${baseUrl}${warmUpPath(cell, options.shape)}`, {
+      timeoutMs: 60_000,
+      maxBytes: 512 * 1024 * 1024,
+    });
+    if (res.status !== 200) {
+      throw new Error(`warm-up of the memory source answered ${res.status}`);
+    }
   }
 }
 
@@ -212,11 +257,15 @@ function describeRepeat(r: RepeatResult): string {
   const pct = (retentionOf(r.load) * 100).toFixed(0);
   const loop =
     r.eventLoopDelayP99Ms === null ? "" : `, loop delay p99 ${r.eventLoopDelayP99Ms.toFixed(0)} ms`;
+  const cost =
+    r.loopCost === null || r.loopCost === undefined
+      ? ""
+      : `, main thread ${r.loopCost.mainThreadMsPerHeavy?.toFixed(0) ?? "n/a"} ms/response, longest block ≤${r.loopCost.longestBlockMs?.toFixed(0) ?? "n/a"} ms`;
   return (
     `probe ${probe.baseline.rps.toFixed(0)} → ${probe.heavy.rps.toFixed(0)} req/s (${pct}%), ` +
     `p99 ${probe.baseline.p99Ms.toFixed(1)} → ${probe.heavy.p99Ms.toFixed(1)} ms, ` +
     `heavy ${heavy.rps.toFixed(2)} req/s ${heavy.mbPerS.toFixed(1)} MB/s` +
-    `${heavy.errors > 0 ? ` (${heavy.errors} errors)` : ""}${loop}`
+    `${heavy.errors > 0 ? ` (${heavy.errors} errors)` : ""}${loop}${cost}`
   );
 }
 
@@ -262,6 +311,7 @@ async function buildSummary(
         formats: options.formats,
         workers: options.workers,
         strategies: options.strategies,
+        sources: options.sources,
       },
     },
     cells,

@@ -77,7 +77,8 @@ export function parseDelayMetrics(text: string): DelaySnapshot {
   return snapshot;
 }
 
-function parseLabels(text: string): Map<string, string> {
+/** The labels of one Prometheus text line's `{...}`. */
+export function parseLabels(text: string): Map<string, string> {
   const labels = new Map<string, string>();
   for (const m of text.matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)) {
     labels.set(m[1] as string, m[2] as string);

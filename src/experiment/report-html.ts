@@ -4,6 +4,7 @@ import { chartColors } from "./charts/svg-primitives.js";
 import { renderTimelineSvg } from "./charts/timeline-chart.js";
 import { escapeHtml } from "./report-escape.js";
 import { formatStat, percentNumber } from "./report-format.js";
+import { loopCostHtmlSection } from "./report-loop-cost.js";
 import { type PeersResults, peersHtmlSection } from "./report-peers.js";
 import {
   buildCellTable,
@@ -58,6 +59,7 @@ export function renderHtml(summary: ExperimentSummary, peers?: PeersResults): st
               `<tr>${row.map((text, i) => `<td${cellClass(text, i)}>${wrappable(text)}</td>`).join("")}</tr>`,
           ),
           `</tbody></table></div>`,
+          loopCostHtmlSection(summary),
           `<h2>Timelines</h2>`,
           `<p class="note">For each cell, the repeat whose retention was the median: completed requests per second, the heavy phase shaded.</p>`,
           `<div class="timelines">`,
@@ -92,7 +94,7 @@ function factList(facts: ReportFact[]): string {
 
 /** The first columns name the cell and must not wrap; numbers are right-aligned. */
 function cellClass(text: string, column: number): string {
-  if (column < 3) return ' class="key"';
+  if (column < 4) return ' class="key"';
   return /^[\d.,]/.test(text) ? ' class="num"' : "";
 }
 

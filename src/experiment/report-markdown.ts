@@ -1,4 +1,5 @@
 import { escapeMarkdownCell } from "./report-escape.js";
+import { buildLoopCostTable, hasLoopCost, loopCostNotes } from "./report-loop-cost.js";
 import { type PeersResults, peersMarkdownSection } from "./report-peers.js";
 import {
   buildCellTable,
@@ -31,6 +32,15 @@ export function renderMarkdown(summary: ExperimentSummary, peers?: PeersResults)
     "",
     ...(summary.cells.length > 0 ? markdownTable(buildCellTable(summary)) : ["No cells were run."]),
     "",
+    ...(hasLoopCost(summary)
+      ? [
+          "## Event-loop cost per heavy response, by strategy and data source",
+          "",
+          ...markdownTable(buildLoopCostTable(summary)),
+          "",
+          ...loopCostNotes.flatMap((paragraph) => [escapeMarkdownCell(paragraph), ""]),
+        ]
+      : []),
     ...peersMarkdownSection(peers),
     "## How to read this",
     "",

@@ -29,6 +29,7 @@ export const cellColumns = [
   "format",
   "workers",
   "strategy",
+  "source",
   "probe retention",
   "probe p50 during / before",
   "probe p99 during / before",
@@ -52,6 +53,7 @@ function cellRow(cell: CellSummary): string[] {
     cell.format,
     String(cell.workers),
     cell.strategy,
+    cell.source ?? "build",
     formatStat(probe.stats.retention, percentNumber, "%"),
     `${formatMs(probe.p50DuringMs)} / ${formatMs(probe.p50BaselineMs)}`,
     `${formatStat(probe.stats.p99DuringMs, msNumber, " ms")} / ${formatMs(probe.p99BaselineMs)}`,
@@ -68,7 +70,7 @@ function cellRow(cell: CellSummary): string[] {
 
 /** A short label naming a cell, e.g. "grpc · 2 workers · offload". */
 export function cellLabel(cell: CellSummary): string {
-  return `${cell.format} · ${cell.workers} worker${cell.workers === 1 ? "" : "s"} · ${cell.strategy}`;
+  return `${cell.format} · ${cell.workers} worker${cell.workers === 1 ? "" : "s"} · ${cell.strategy} · ${cell.source ?? "build"}`;
 }
 
 /** The environment the experiment ran in. */
@@ -110,7 +112,7 @@ export function settingsFacts(summary: ExperimentSummary): ReportFact[] {
     },
     {
       label: "matrix",
-      value: `formats ${s.matrix.formats.join(", ")}; workers ${s.matrix.workers.join(", ")}; strategies ${s.matrix.strategies.join(", ")}`,
+      value: `formats ${s.matrix.formats.join(", ")}; workers ${s.matrix.workers.join(", ")}; strategies ${s.matrix.strategies.join(", ")}; sources ${(s.matrix.sources ?? ["build"]).join(", ")}`,
     },
   ];
 }

@@ -6,6 +6,7 @@
  */
 import * as v from "valibot";
 import { formats, strategies } from "../contract/wire.js";
+import { cellSourceSchema, loopCostSchema, matrixSourcesSchema } from "./loop-cost-schema.js";
 
 /** Upper bounds that keep a hostile or corrupt summary from making the report writer do unbounded work. */
 export const summaryLimits = {
@@ -55,6 +56,7 @@ const cellSchema = v.object({
   format: v.picklist(formats),
   workers: positiveCount,
   strategy: v.picklist(strategies),
+  source: cellSourceSchema,
   repeats: positiveCount,
   probe: v.object({
     baselineRps: v.pipe(nonNegative, v.description("probe completions/s before heavy load")),
@@ -94,6 +96,7 @@ const cellSchema = v.object({
     eventLoopDelayP99Ms: v.nullable(statSchema),
     eventLoopDelayMaxMs: v.nullable(statSchema),
   }),
+  loopCost: loopCostSchema,
   loadgen: v.object({
     cpuPercent: v.pipe(
       statSchema,
@@ -149,6 +152,7 @@ export const experimentSummarySchema = v.object({
       formats: v.pipe(v.array(v.picklist(formats)), v.maxLength(formats.length)),
       workers: v.pipe(v.array(positiveCount), v.maxLength(summaryLimits.maxWorkers)),
       strategies: v.pipe(v.array(v.picklist(strategies)), v.maxLength(strategies.length)),
+      sources: matrixSourcesSchema,
     }),
   }),
   cells: v.pipe(v.array(cellSchema), v.maxLength(summaryLimits.maxCells)),
