@@ -29,6 +29,8 @@ describe("loopstall experiment", () => {
         "1",
         "--strategies",
         "inline",
+        "--sources",
+        "build",
         "--count",
         "2000",
         "--baseline",
@@ -50,6 +52,7 @@ describe("loopstall experiment", () => {
       formats: ["connect-proto"],
       workers: [1],
       strategies: ["inline"],
+      sources: ["build"],
     });
     assert.deepEqual(summary.settings.heavy.shape, {
       count: 2000,
