@@ -42,7 +42,10 @@ describe("the event-loop cost section", () => {
       .filter((line) => line.startsWith("| ") && !line.startsWith("| ---"));
     assert.equal(rows[0], `| ${loopCostColumns.join(" | ")} |`);
     assert.equal(rows.length, 1 + fixtureSummary().cells.length);
-    assert.match(rows[1] ?? "", /\| inline \| memory \| .* \| 300\.0 ms \(270\.0–330\.0 ms\) \| 400\.0 ms/);
+    assert.match(
+      rows[1] ?? "",
+      /\| inline \| memory \| .* \| 300\.0 ms \(270\.0–330\.0 ms\) \| 400\.0 ms/,
+    );
     assert.match(rows[1] ?? "", /42\.0 MB/);
     assert.match(rows[3] ?? "", /\| stream \| build \| .* \| n\/a \| n\/a \|$/);
     // The results table names the source too.
