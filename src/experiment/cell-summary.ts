@@ -89,6 +89,7 @@ export function summarizeCell(
         ),
         longestBlockMs: nullableStat(repeats.map((r) => r.loopCost?.longestBlockMs ?? null)),
         sourceCacheBytes: nullableStat(repeats.map((r) => r.loopCost?.sourceCacheBytes ?? null)),
+        busyMeasure: repeats.every((r) => r.loopCost?.busyMeasure !== "elu") ? "cpu" : "elu",
       },
     }),
     loadgen: { cpuPercent: stat((l) => l.loadgenCpuPercent) },

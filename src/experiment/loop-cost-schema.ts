@@ -30,13 +30,19 @@ export const loopCostSchema = v.optional(
       mainThreadMsPerHeavy: v.pipe(
         v.nullable(statSchema),
         v.description(
-          "event-loop busy ms per heavy response in the heavy phase: the servers' event-loop active time in that phase, less the baseline phase's active rate times its length (the light requests' work), divided by the heavy responses the servers completed in it; summed over workers; null without /metrics or with no heavy response",
+          "main-thread busy ms per heavy response in the heavy phase: the servers' main-thread busy time in that phase (see busyMeasure), less the baseline phase's active rate times its length (the light requests' work), divided by the heavy responses the servers completed in it; summed over workers; null without /metrics or with no heavy response",
         ),
       ),
       longestBlockMs: v.pipe(
         v.nullable(statSchema),
         v.description(
           "the longest single event-loop block during the heavy phase, worst worker, as the upper bound of the highest block-histogram bucket that grew (1 ms buckets to 20 ms; the sampler sees a block to within 2 ms)",
+        ),
+      ),
+      busyMeasure: v.pipe(
+        v.picklist(["cpu", "elu"]),
+        v.description(
+          "what mainThreadMsPerHeavy counts: cpu, the main thread's CPU time (Linux /proc, 10 ms ticks), which does not grow while the process waits for a core on a shared machine; or elu, event-loop active time, which does",
         ),
       ),
       sourceCacheBytes: v.pipe(

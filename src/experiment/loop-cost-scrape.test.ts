@@ -111,6 +111,25 @@ describe("loopCostOf", () => {
     assert.equal(loopCostOf(undefined, heavy, recovery).longestBlockMs, 4);
   });
 
+  it("counts the main thread's CPU time instead of event-loop active time when the server has it", () => {
+    const text = (cpu: number) =>
+      `${metricsText({ active: [50, 50], heavyOk: 0, lightOk: 0, blocks: buckets(0, 0, 0), cache: 0 })}loopstall_main_thread_cpu_seconds_total{worker="1"} ${cpu}\n`;
+    const heavy = parseLoopCost(text(1), 0);
+    assert.equal(heavy.busyMeasure, "cpu");
+    assert.equal(heavy.activeSeconds, 1);
+    const recovery = { ...parseLoopCost(text(2.5), 1_000), heavyResponses: 3 };
+    const cost = loopCostOf(undefined, heavy, recovery);
+    assert.equal(cost.busyMeasure, "cpu");
+    assert.equal(cost.mainThreadMsPerHeavy, 500);
+    assert.equal(
+      parseLoopCost(
+        metricsText({ active: [1, 1], heavyOk: 0, lightOk: 0, blocks: {}, cache: 0 }),
+        0,
+      ).busyMeasure,
+      "elu",
+    );
+  });
+
   it("gives null without heavy responses or without blocks", () => {
     const snapshot = parseLoopCost(
       metricsText({ active: [1, 1], heavyOk: 3, lightOk: 0, blocks: buckets(1, 1, 1), cache: 0 }),

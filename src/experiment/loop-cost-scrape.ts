@@ -15,8 +15,14 @@ const servedCodes = new Set(["ok", "200"]);
 export interface LoopCostSnapshot {
   /** `performance.now()` when the scrape was sent. */
   atMs: number;
-  /** Event-loop active seconds since start, summed over workers. */
+  /**
+   * Main-thread busy seconds since start, summed over workers: the main
+   * thread's CPU time where the server exposes it (Linux), else event-loop
+   * active time (which also grows while the process waits for a core).
+   */
   activeSeconds: number;
+  /** Which of the two `activeSeconds` is. */
+  busyMeasure: "cpu" | "elu";
   /** Heavy responses served since start, summed over workers. */
   heavyResponses: number;
   /** Block histogram: worker → `le` (s; Infinity for +Inf) → cumulative count. */
@@ -45,9 +51,11 @@ export async function scrapeLoopCost(
 
 /** Parses the loop-cost series out of Prometheus text exposition. */
 export function parseLoopCost(text: string, atMs: number): LoopCostSnapshot {
+  let cpuSeconds: number | undefined;
   const snapshot: LoopCostSnapshot = {
     atMs,
     activeSeconds: 0,
+    busyMeasure: "elu",
     heavyResponses: 0,
     blocks: new Map(),
     cacheBytes: 0,
@@ -66,6 +74,9 @@ export function parseLoopCost(text: string, atMs: number): LoopCostSnapshot {
     switch (name) {
       case "loopstall_event_loop_active_seconds_total":
         snapshot.activeSeconds += value;
+        break;
+      case "loopstall_main_thread_cpu_seconds_total":
+        cpuSeconds = (cpuSeconds ?? 0) + value;
         break;
       case "loopstall_requests_total": {
         const l = labels();
@@ -94,6 +105,10 @@ export function parseLoopCost(text: string, atMs: number): LoopCostSnapshot {
       }
     }
   }
+  if (cpuSeconds !== undefined) {
+    snapshot.activeSeconds = cpuSeconds;
+    snapshot.busyMeasure = "cpu";
+  }
   return snapshot;
 }
 
@@ -105,6 +120,8 @@ export interface LoopCost {
   longestBlockMs: number | null;
   /** Source cache bytes at the end of the heavy phase. */
   sourceCacheBytes: number;
+  /** What the busy time is: the main thread's CPU time, or event-loop active time. */
+  busyMeasure: "cpu" | "elu";
 }
 
 /**
@@ -130,6 +147,7 @@ export function loopCostOf(
     mainThreadMsPerHeavy: responses > 0 ? (Math.max(0, busy) * 1_000) / responses : null,
     longestBlockMs: longestBlockMs(heavy.blocks, recovery.blocks),
     sourceCacheBytes: recovery.cacheBytes,
+    busyMeasure: recovery.busyMeasure,
   };
 }
 

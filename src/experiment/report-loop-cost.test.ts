@@ -19,6 +19,7 @@ function withLoopCost(): ExperimentSummary {
       mainThreadMsPerHeavy: stat(300 / (i + 1)),
       longestBlockMs: i === 2 ? null : stat(400 / (i + 1)),
       sourceCacheBytes: i === 0 ? stat(42_000_000) : null,
+      busyMeasure: "cpu",
     };
   });
   return summary;

@@ -287,6 +287,9 @@ describe("every strategy × source gives the same bytes on every protocol", () =
     assert.ok((value("loopstall_source_cache_bytes", /copy="replica-\d+"/) ?? 0) > 0);
     assert.match(text, /loopstall_event_loop_block_seconds_bucket\{le="0.004"/);
     assert.match(text, /loopstall_heavy_main_thread_ms_per_response\{/);
+    if (process.platform === "linux") {
+      assert.match(text, /loopstall_main_thread_cpu_seconds_total\{worker="\d+"\} \d/);
+    }
   });
 });
 
