@@ -425,6 +425,8 @@ describe("k6 engine", () => {
             "1",
             "--strategies",
             "inline",
+            "--sources",
+            "build",
             "--repeats",
             "1",
             "--count",

@@ -57,14 +57,19 @@ describe("the README", () => {
 
   it("states only figures that its results table shows", async () => {
     const readme = await readFile(new URL("README.md", root), "utf8");
+    // The first excerpt and its paragraph ("In that run: ...").
+    const excerpt = readme.slice(
+      readme.indexOf("An excerpt of a real run"),
+      readme.indexOf("In that run:"),
+    );
     const rows = [
-      ...readme.matchAll(/^\| (connect-proto|connect-json|grpc|grpc-web|rest-json) +\|.*$/gm),
+      ...excerpt.matchAll(/^\| (connect-proto|connect-json|grpc|grpc-web|rest-json) +\|.*$/gm),
     ].map((m) => m[0].split("|").map((cell) => cell.trim()));
     assert.ok(rows.length >= 5);
     const byStrategy = (strategy: string) => rows.filter((r) => r[3] === strategy);
     const median = (r: string[]) => Number(/^([\d.]+)%/.exec(r[4] ?? "")?.[1]);
     const range = (values: number[]) => `${Math.min(...values)}–${Math.max(...values)}%`;
-    const prose = readme.slice(readme.indexOf("What it shows:"));
+    const prose = readme.slice(readme.indexOf("In that run:"));
     const paragraph = prose.slice(0, prose.indexOf("\n"));
     assert.ok(
       paragraph.includes(`median retention ${range(byStrategy("inline").map(median))}`),
@@ -91,5 +96,20 @@ describe("the README", () => {
     assert.ok(claimed >= worst && claimed < worst + 0.1, `claimed ${claimed}×, table ${worst}×`);
     const [stream] = byStrategy("stream");
     assert.ok(stream && paragraph.includes(`Streaming pages keeps ${stream[4]}`), paragraph);
+  });
+
+  it("says what the strategy × source run shows with figures from its table only", async () => {
+    const readme = await readFile(new URL("README.md", root), "utf8");
+    const section = readme.slice(readme.indexOf("#### Where the data lives"));
+    const table = section.slice(0, section.indexOf("What it shows:"));
+    const rows = table.split("\n").filter((line) => /^\| connect-(proto|json) /.test(line));
+    assert.ok(rows.length >= 10, "the table has a row per strategy × source");
+    const prose = section.slice(section.indexOf("What it shows:"));
+    const paragraph = prose.slice(0, prose.indexOf("\n"));
+    const figures = [...paragraph.matchAll(/[\d][\d.,–]*(%|×| ms| MB)/g)].map((m) => m[0]);
+    assert.ok(figures.length >= 3, paragraph);
+    for (const figure of figures) {
+      assert.ok(table.includes(figure), `"${figure}" is not in the table`);
+    }
   });
 });
