@@ -52,6 +52,7 @@ describe("parseLoopCost", () => {
     assert.equal(snapshot.atMs, 1_000);
     assert.equal(snapshot.activeSeconds, 3.5);
     assert.equal(snapshot.heavyResponses, 4, "refused and light calls are not heavy responses");
+    assert.equal(snapshot.lightResponses, 900);
     assert.equal(snapshot.cacheBytes, 20);
     assert.equal(snapshot.blocks.get("1")?.get(0.004), 1);
     assert.equal(snapshot.blocks.get("1")?.get(Number.POSITIVE_INFINITY), 3);
@@ -59,21 +60,28 @@ describe("parseLoopCost", () => {
 });
 
 describe("loopCostOf", () => {
-  it("subtracts the baseline's busy rate and divides by the heavy responses of the phase", () => {
-    // Baseline: 0.1 s busy per second. Heavy phase: 10 s, 3.1 s busy, 6 heavy responses.
+  it("subtracts the baseline's busy time per light request and divides by the heavy responses", () => {
+    // Baseline: 0.5 s busy for 500 light requests (1 ms each). Heavy phase:
+    // 3.1 s busy, 1,000 light requests (1 s of it), 6 heavy responses.
     const baseline = parseLoopCost(
       metricsText({ active: [1, 0], heavyOk: 0, lightOk: 0, blocks: buckets(5, 5, 5), cache: 0 }),
       0,
     );
     const heavy = parseLoopCost(
-      metricsText({ active: [1.5, 0], heavyOk: 0, lightOk: 0, blocks: buckets(5, 5, 5), cache: 0 }),
+      metricsText({
+        active: [1.5, 0],
+        heavyOk: 0,
+        lightOk: 500,
+        blocks: buckets(5, 5, 5),
+        cache: 0,
+      }),
       5_000,
     );
     const recovery = parseLoopCost(
       metricsText({
         active: [4.6, 0],
         heavyOk: 6,
-        lightOk: 0,
+        lightOk: 1_500,
         blocks: buckets(9, 12, 13),
         cache: 42,
       }),
@@ -81,6 +89,11 @@ describe("loopCostOf", () => {
     );
     const cost = loopCostOf(baseline, heavy, recovery);
     assert.ok(Math.abs((cost.mainThreadMsPerHeavy ?? 0) - ((3.1 - 1) * 1000) / 6) < 1e-6);
+    // Without light requests in the baseline, its busy rate over time stands in.
+    const quiet = { ...heavy, lightResponses: 0 };
+    const rated = loopCostOf(baseline, quiet, { ...recovery, lightResponses: 0 });
+    // 0.1 s/s over the 10 s heavy phase.
+    assert.ok(Math.abs((rated.mainThreadMsPerHeavy ?? 0) - ((3.1 - 1) * 1000) / 6) < 1e-6);
     // One block grew past 20 ms: the longest is bounded by the 100 ms bucket.
     assert.equal(cost.longestBlockMs, 100);
     assert.equal(cost.sourceCacheBytes, 84);

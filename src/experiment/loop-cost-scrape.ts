@@ -25,6 +25,8 @@ export interface LoopCostSnapshot {
   busyMeasure: "cpu" | "elu";
   /** Heavy responses served since start, summed over workers. */
   heavyResponses: number;
+  /** Other requests answered since start (the probe, health), `/metrics` left out; summed over workers. */
+  lightResponses: number;
   /** Block histogram: worker → `le` (s; Infinity for +Inf) → cumulative count. */
   blocks: Map<string, Map<number, number>>;
   /** Estimated heap bytes of every source cache copy, summed over workers and copies. */
@@ -57,6 +59,7 @@ export function parseLoopCost(text: string, atMs: number): LoopCostSnapshot {
     activeSeconds: 0,
     busyMeasure: "elu",
     heavyResponses: 0,
+    lightResponses: 0,
     blocks: new Map(),
     cacheBytes: 0,
   };
@@ -80,8 +83,13 @@ export function parseLoopCost(text: string, atMs: number): LoopCostSnapshot {
         break;
       case "loopstall_requests_total": {
         const l = labels();
-        if (heavyRoutes.has(l.get("route") ?? "") && servedCodes.has(l.get("code") ?? "")) {
-          snapshot.heavyResponses += value;
+        const route = l.get("route") ?? "";
+        if (heavyRoutes.has(route)) {
+          if (servedCodes.has(l.get("code") ?? "")) {
+            snapshot.heavyResponses += value;
+          }
+        } else if (route !== "/metrics") {
+          snapshot.lightResponses += value;
         }
         break;
       }
@@ -127,21 +135,18 @@ export interface LoopCost {
 /**
  * The heavy phase's loop cost from scrapes at the start of the baseline
  * (`baseline`), of the heavy phase (`heavy`) and of the recovery (`recovery`).
- * The light requests' work is the baseline's active rate times the heavy
- * phase's length; what the heavy phase adds on top, per heavy response
- * completed in it, is the main-thread cost of one heavy response.
+ * The light requests' work in the heavy phase is the baseline's busy time
+ * per light request times the light requests answered in the heavy phase
+ * (or, when the baseline answered none, its busy rate times the phase's
+ * length); what the heavy phase adds on top, per heavy response completed
+ * in it, is the main-thread cost of one heavy response.
  */
 export function loopCostOf(
   baseline: LoopCostSnapshot | undefined,
   heavy: LoopCostSnapshot,
   recovery: LoopCostSnapshot,
 ): LoopCost {
-  const heavyS = (recovery.atMs - heavy.atMs) / 1_000;
-  const lightRate =
-    baseline === undefined || heavy.atMs <= baseline.atMs
-      ? 0
-      : (heavy.activeSeconds - baseline.activeSeconds) / ((heavy.atMs - baseline.atMs) / 1_000);
-  const busy = recovery.activeSeconds - heavy.activeSeconds - lightRate * heavyS;
+  const busy = recovery.activeSeconds - heavy.activeSeconds - lightWork(baseline, heavy, recovery);
   const responses = recovery.heavyResponses - heavy.heavyResponses;
   return {
     mainThreadMsPerHeavy: responses > 0 ? (Math.max(0, busy) * 1_000) / responses : null,
@@ -149,6 +154,24 @@ export function loopCostOf(
     sourceCacheBytes: recovery.cacheBytes,
     busyMeasure: recovery.busyMeasure,
   };
+}
+
+/** The light requests' busy seconds in the heavy phase, estimated from the baseline. */
+function lightWork(
+  baseline: LoopCostSnapshot | undefined,
+  heavy: LoopCostSnapshot,
+  recovery: LoopCostSnapshot,
+): number {
+  if (baseline === undefined || heavy.atMs <= baseline.atMs) {
+    return 0;
+  }
+  const baselineBusy = heavy.activeSeconds - baseline.activeSeconds;
+  const baselineLight = heavy.lightResponses - baseline.lightResponses;
+  if (baselineLight > 0) {
+    return (baselineBusy / baselineLight) * (recovery.lightResponses - heavy.lightResponses);
+  }
+  const rate = baselineBusy / ((heavy.atMs - baseline.atMs) / 1_000);
+  return rate * ((recovery.atMs - heavy.atMs) / 1_000);
 }
 
 function longestBlockMs(
