@@ -30,7 +30,7 @@ export const loopCostSchema = v.optional(
       mainThreadMsPerHeavy: v.pipe(
         v.nullable(statSchema),
         v.description(
-          "main-thread busy ms per heavy response in the heavy phase: the servers' main-thread busy time in that phase (see busyMeasure), less the baseline phase's active rate times its length (the light requests' work), divided by the heavy responses the servers completed in it; summed over workers; null without /metrics or with no heavy response",
+          "main-thread busy ms per heavy response in the heavy phase: the servers' main-thread busy time in that phase (see busyMeasure), less the light requests' share (the baseline phase's busy time per light request times the light requests answered in the heavy phase), divided by the heavy responses the servers completed in it; summed over workers; null without /metrics or with no heavy response",
         ),
       ),
       longestBlockMs: v.pipe(
