@@ -98,6 +98,7 @@ describe("loopstall experiment", () => {
         // The server refuses 0 workers, so its process exits at start.
         workers: [0],
         strategies: ["inline"],
+        sources: ["build"],
         repeats: 2,
         outDir: out,
       },

@@ -507,7 +507,7 @@ describe("k6 engine", () => {
       }
       assert.match(
         lines.join(""),
-        /\[1\/1\] connect-proto workers=1 strategy=inline repeat 1\/1: probe 400 → 100 req\/s \(25%\)/,
+        /\[1\/1\] connect-proto workers=1 strategy=inline source=build repeat 1\/1: probe 400 → 100 req\/s \(25%\)/,
       );
     });
   });
