@@ -9,6 +9,7 @@ import { CliExit } from "../load/cli-exit.js";
 import { createLoadCommand } from "../load/load-cli.js";
 import { packageVersion } from "../runtime/package-version.js";
 import { createExperimentCommand } from "./experiment-cli.js";
+import { createPlanCommand } from "./plan-cli.js";
 
 async function main(argv: string[]): Promise<number> {
   // Ctrl-C once cancels the run (what was measured is still written); twice exits.
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .addCommand(createExperimentCommand({ signal }))
     .addCommand(createLoadCommand({ signal }))
+    .addCommand(createPlanCommand())
     .addHelpText(
       "after",
       "\n  ghz [flags] host:port   ghz-compatible load tool (see `loopstall help ghz`)",
