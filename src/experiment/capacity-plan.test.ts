@@ -52,6 +52,14 @@ describe("capacity plan", () => {
     assert.ok((light.secondsBetweenRestarts ?? 0) > 86_400);
   });
 
+  it("counts measuring probes that timed out as over the timeout, when theirs was no longer", () => {
+    const cut = { ...stream, probe: { ...stream.probe, errors: 4 } };
+    assert.equal(planCell(cut, options, 1_000).verdict, "fails");
+    // A 2 s measuring timeout says nothing about a 1 s liveness timeout's failures below 2 s.
+    assert.equal(planCell(cut, options, 2_000).verdict, "passes");
+    assert.equal(planCell(stream, options, 1_000).verdict, "passes");
+  });
+
   it("has no pod count for a cell that served no heavy request, and says why", () => {
     const idle = { ...inline, heavy: { ...inline.heavy, rps: 0 } };
     const p = planCell(idle, options);

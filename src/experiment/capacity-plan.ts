@@ -11,7 +11,9 @@
  *   responses one at a time, so a pod's heavy capacity is that per-process
  *   rate whatever the concurrency, and the probe's latency at full heavy
  *   load is the cell's measured p99 during the heavy phase.
- * - A probe is judged by that p99 (the worst repeat's) against the probe timeout: under it, fewer
+ * - A probe is judged by that p99 (the worst repeat's) against the probe
+ *   timeout (and as over it when measuring probes timed out at no more than
+ *   that timeout, which cut their latency short): under it, fewer
  *   than 1% of probes time out and the kubelet, which needs
  *   `failureThreshold` consecutive failures, keeps the pod. Over it, a probe
  *   fails with probability q = u × (1 − retention) (u: the pods' utilization
@@ -74,13 +76,23 @@ export function planAssumptions(options: PlanOptions): string[] {
     "linear scaling per pod: a pod serves what one measured process served (heavy req/s ÷ workers), N pods N times that",
     "one heavy stream per event loop: a pod works through its heavy responses one at a time, so the probe sees the cell's measured p99 during heavy load (the worst repeat's)",
     "the kubelet's probe opens a new connection each period, which takes more loop turns than the measured probe's kept-alive calls: read a p99 near the timeout as a failure",
-    `a probe passes when that p99 is under the timeout (${options.probeTimeoutS} s); over it, a probe fails with q = utilization × (1 − retention), independently, and the kubelet restarts a pod after ${options.failureThreshold} failures in a row (every ${options.probePeriodS} s ÷ q^${options.failureThreshold} on average)`,
+    `a probe passes when that p99 is under the timeout (${options.probeTimeoutS} s) and no measuring probe timed out at a shorter timeout; over it, a probe fails with q = utilization × (1 − retention), independently, and the kubelet restarts a pod after ${options.failureThreshold} failures in a row (every ${options.probePeriodS} s ÷ q^${options.failureThreshold} on average)`,
     "pods run WORKERS=1 on as many cores as the measured process had; the run's cores and load generator are the measurement's, not your cluster's",
   ];
 }
 
-/** Plans one cell. */
-export function planCell(cell: CellSummary, options: PlanOptions): CellPlan {
+/**
+ * Plans one cell. `runProbeTimeoutMs` is the measuring probe's own timeout
+ * (settings.probe.timeoutMs): when it is no longer than the liveness
+ * timeout and probes failed, those calls were cut before their latency
+ * could count, so the p99 understates the stall and the cell is judged as
+ * over the timeout.
+ */
+export function planCell(
+  cell: CellSummary,
+  options: PlanOptions,
+  runProbeTimeoutMs = Number.POSITIVE_INFINITY,
+): CellPlan {
   const perPodRps = cell.heavy.rps / cell.workers;
   const p99 = Math.max(cell.probe.p99DuringMs, cell.probe.stats.p99DuringMs.max);
   const base = {
@@ -105,7 +117,8 @@ export function planCell(cell: CellSummary, options: PlanOptions): CellPlan {
   }
   const pods = Math.max(1, Math.ceil(options.heavyRps / perPodRps - 1e-9));
   const utilization = options.heavyRps / (pods * perPodRps);
-  if (base.timeoutShare < 1) {
+  const probesCut = cell.probe.errors > 0 && runProbeTimeoutMs <= options.probeTimeoutS * 1000;
+  if (base.timeoutShare < 1 && !probesCut) {
     return {
       ...base,
       pods,
@@ -128,7 +141,7 @@ export function planCell(cell: CellSummary, options: PlanOptions): CellPlan {
 
 /** Plans every cell of a summary, in the summary's order. */
 export function planSummary(summary: ExperimentSummary, options: PlanOptions): CellPlan[] {
-  return summary.cells.map((cell) => planCell(cell, options));
+  return summary.cells.map((cell) => planCell(cell, options, summary.settings.probe.timeoutMs));
 }
 
 /** The plan as text: what was measured, the assumptions, then one row per cell. */

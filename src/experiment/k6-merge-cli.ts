@@ -13,7 +13,7 @@ export function createK6MergeCommand(io: K6MergeCliIo = {}): Command {
   const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
   return new Command("k6-merge")
     .description(
-      "merge the per-runner results of a distributed k6 run (runner logs or RESULT_OUT files) into one",
+      "Merge the per-runner results of a distributed k6 run (runner logs or RESULT_OUT files) into one.",
     )
     .argument("<files...>", "runner logs (kubectl logs) or RESULT_OUT JSON files")
     .option("--out <file>", "also write the merged result as JSON (the runners' schema)")

@@ -33,7 +33,7 @@ export function createPlanCommand(io: PlanCliIo = {}): Command {
   const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
   return new Command("plan")
     .description(
-      "pods needed for a heavy request rate, and whether a liveness probe passes, per strategy and format of a run",
+      "Print the pods needed for a heavy request rate, and whether a liveness probe passes, per strategy and format of a run.",
     )
     .addOption(
       new Option(
