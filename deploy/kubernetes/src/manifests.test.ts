@@ -5,7 +5,7 @@
  * environment, and the Dockerfile's HEALTHCHECK answers as Docker runs it.
  */
 import assert from "node:assert/strict";
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -25,6 +25,7 @@ import {
   shutdownTimeoutMs,
   terminationGracePeriodS,
 } from "./deploy-settings.ts";
+import { findGoTool } from "./go-tools.ts";
 import { testRunValidator, validateObject, yamlDocuments } from "./kubernetes-schemas.ts";
 import { deployRoot, renderFiles, repoRoot } from "./render.ts";
 
@@ -39,17 +40,7 @@ type Obj = {
   data?: Record<string, string>;
 };
 
-/** kustomize on PATH or where `scripts/install-kustomize.sh` puts it. */
-function findKustomize(): string | undefined {
-  if (spawnSync("kustomize", ["version"]).status === 0) {
-    return "kustomize";
-  }
-  const gopath = spawnSync("go", ["env", "GOPATH"], { encoding: "utf8" });
-  const bin = gopath.status === 0 ? join(gopath.stdout.trim(), "bin", "kustomize") : "";
-  return bin && spawnSync(bin, ["version"]).status === 0 ? bin : undefined;
-}
-
-const kustomize = findKustomize();
+const kustomize = findGoTool("kustomize", ["version"]);
 if (kustomize === undefined) {
   console.error(
     "\n!!! kustomize not found: the overlay checks are SKIPPED. Run `bash scripts/install-kustomize.sh` (CI does).\n",
