@@ -37,9 +37,32 @@ describe("capacity plan", () => {
     // The worst repeat's p99 (1,702 ms), not the median's 1,480 ms.
     assert.ok(Math.abs(p.probeP99DuringMs - 1480 * 1.15) < 1e-9);
     assert.equal(p.verdict, "fails");
-    const q = (10 / 12.6) * (1 - 0.004);
+    // Stalls of (1 − 0.004) ÷ 4.2 = 0.237 s are shorter than the worst p99, 1.702 s: S is the p99.
+    const stall = 1.702;
+    assert.ok(Math.abs((p.stallS ?? 0) - stall) < 1e-9);
+    const q = (10 / 12.6) * (1 - 0.004) * ((stall - 1) / stall);
     assert.ok(Math.abs((p.probeFailure ?? 0) - q) < 1e-9);
     assert.ok(Math.abs((p.secondsBetweenRestarts ?? 0) - 10 / q ** 3) < 1e-6);
+  });
+
+  it("takes the stall from the blocked time per response when it is longer than the p99", () => {
+    // 0.8 req/s at 4% retention: 1.2 s of blocked loop per response; p99 at the timeout.
+    const slow = {
+      ...inline,
+      heavy: { ...inline.heavy, rps: 0.8 },
+      probe: {
+        ...inline.probe,
+        retention: 0.04,
+        p99DuringMs: 1_000,
+        stats: { ...inline.probe.stats, p99DuringMs: { median: 1_000, min: 990, max: 1_000 } },
+      },
+    };
+    const p = planCell(slow, { ...options, heavyRps: 8 });
+    assert.equal(p.pods, 10);
+    assert.ok(Math.abs((p.stallS ?? 0) - 1.2) < 1e-9);
+    // A probe fails when it lands in a stall's first 0.2 s, more than 1 s before its end.
+    assert.ok(Math.abs((p.probeFailure ?? 0) - 0.96 * (0.2 / 1.2)) < 1e-9);
+    assert.equal(p.verdict, "fails");
   });
 
   it("passes when the p99 is under the timeout, and rarely fails on lightly loaded pods", () => {
@@ -53,11 +76,16 @@ describe("capacity plan", () => {
   });
 
   it("counts measuring probes that timed out as over the timeout, when theirs was no longer", () => {
-    const cut = { ...stream, probe: { ...stream.probe, errors: 4 } };
-    assert.equal(planCell(cut, options, 1_000).verdict, "fails");
+    // 3 repeats of 20 s at 5,893 probe req/s, and 4,000 calls timed out: 1.1% of them.
+    const cut = { ...stream, probe: { ...stream.probe, errors: 4_000 } };
+    const run = { probeTimeoutMs: 1_000, heavyS: 20 };
+    const p = planCell(cut, options, run);
+    assert.notEqual(p.verdict, "passes");
+    const share = 4_000 / (4_000 + stream.probe.duringRps * 20 * 3);
+    assert.ok(Math.abs((p.probeFailure ?? 0) - (p.utilization ?? 0) * share) < 1e-9);
     // A 2 s measuring timeout says nothing about a 1 s liveness timeout's failures below 2 s.
-    assert.equal(planCell(cut, options, 2_000).verdict, "passes");
-    assert.equal(planCell(stream, options, 1_000).verdict, "passes");
+    assert.equal(planCell(cut, options, { ...run, probeTimeoutMs: 2_000 }).verdict, "passes");
+    assert.equal(planCell(stream, options, run).verdict, "passes");
   });
 
   it("has no pod count for a cell that served no heavy request, and says why", () => {
@@ -77,7 +105,7 @@ describe("capacity plan", () => {
     assert.equal(rows.length, 3);
     assert.match(
       rows[0] ?? "",
-      /^connect-proto\s+1\s+inline\s+4\.20\s+3\s+79%.*fails \(79\.\d% of probes fail; a restart every 20\.\d s per pod\)$/,
+      /^connect-proto\s+1\s+inline\s+4\.20\s+3\s+79%.*fails \(32\.\d% of probes fail in 1\.70 s stalls; a restart every 4\.\d+ min per pod\)$/,
     );
     assert.match(rows[2] ?? "", /^grpc\s+2\s+stream\s+.*passes$/);
     assert.match(text, /workers > 1 were measured as several processes/);

@@ -15,12 +15,17 @@
  *   timeout (and as over it when measuring probes timed out at no more than
  *   that timeout, which cut their latency short): under it, fewer
  *   than 1% of probes time out and the kubelet, which needs
- *   `failureThreshold` consecutive failures, keeps the pod. Over it, a probe
- *   fails with probability q = u × (1 − retention) (u: the pods' utilization
- *   at the target rate; 1 − retention: the share of the probe's throughput
- *   the heavy load took at full load), probes fail independently, and the
- *   kubelet restarts a pod after k = failureThreshold failures in a row: on
- *   average once every period ÷ q^k seconds.
+ *   `failureThreshold` consecutive failures, keeps the pod. Over it, the
+ *   loop is blocked a share b = u × (1 − retention) of the time (u: the
+ *   pods' utilization at the target rate; 1 − retention: the share of the
+ *   probe's throughput the heavy load took at full load), in stalls of S =
+ *   (1 − retention) ÷ the per-pod heavy rate (the blocked time per heavy
+ *   response), at least the p99. A probe arriving at a random moment fails
+ *   when more than the timeout T of its stall remains: q = b × (S − T) ÷ S
+ *   (or u × the share of measuring probes that timed out, when that is more).
+ *   Probes fail independently, and the kubelet restarts a pod after
+ *   k = failureThreshold failures in a row: on average once every
+ *   period ÷ q^k seconds.
  */
 import type { CellSummary, ExperimentSummary } from "./summary-schema.js";
 
@@ -59,6 +64,8 @@ export interface CellPlan {
   /** That p99 ÷ the probe timeout: at 1 or more the probe fails. */
   timeoutShare: number;
   retention: number;
+  /** The loop's blocked time per heavy response, s: (1 − retention) ÷ perPodRps, at least the p99. */
+  stallS: number | null;
   /** Probability that one probe times out at this load (0 when it passes). */
   probeFailure: number | null;
   /** Expected seconds between kubelet restarts of one pod; null when none are expected. */
@@ -76,22 +83,30 @@ export function planAssumptions(options: PlanOptions): string[] {
     "linear scaling per pod: a pod serves what one measured process served (heavy req/s ÷ workers), N pods N times that",
     "one heavy stream per event loop: a pod works through its heavy responses one at a time, so the probe sees the cell's measured p99 during heavy load (the worst repeat's)",
     "the kubelet's probe opens a new connection each period, which takes more loop turns than the measured probe's kept-alive calls: read a p99 near the timeout as a failure",
-    `a probe passes when that p99 is under the timeout (${options.probeTimeoutS} s) and no measuring probe timed out at a shorter timeout; over it, a probe fails with q = utilization × (1 − retention), independently, and the kubelet restarts a pod after ${options.failureThreshold} failures in a row (every ${options.probePeriodS} s ÷ q^${options.failureThreshold} on average)`,
+    `a probe passes when that p99 is under the timeout (${options.probeTimeoutS} s) and no measuring probe timed out at a shorter timeout; over it, the loop is blocked a share b = utilization × (1 − retention) of the time, in stalls of S = (1 − retention) ÷ (heavy req/s per pod), at least the p99, and a probe fails when more than the timeout of its stall remains: q = b × (S − timeout) ÷ S (at least utilization × the share of measuring probes that timed out), independently; the kubelet restarts a pod after ${options.failureThreshold} failures in a row (every ${options.probePeriodS} s ÷ q^${options.failureThreshold} on average)`,
     "pods run WORKERS=1 on as many cores as the measured process had; the run's cores and load generator are the measurement's, not your cluster's",
   ];
 }
 
+/** What the plan needs of the run's settings. */
+export interface MeasuringRun {
+  /** The measuring probe's own timeout (settings.probe.timeoutMs). */
+  probeTimeoutMs: number;
+  /** Seconds of heavy load per repeat (settings.phases.heavyS). */
+  heavyS: number;
+}
+
 /**
- * Plans one cell. `runProbeTimeoutMs` is the measuring probe's own timeout
- * (settings.probe.timeoutMs): when it is no longer than the liveness
- * timeout and probes failed, those calls were cut before their latency
- * could count, so the p99 understates the stall and the cell is judged as
- * over the timeout.
+ * Plans one cell. When the measuring probe's timeout is no longer than the
+ * liveness timeout and probes failed, those calls were cut before their
+ * latency could count: the p99 understates the stall, so the cell is judged
+ * as over the timeout, and the share of probe calls that failed at full load
+ * is a floor under q.
  */
 export function planCell(
   cell: CellSummary,
   options: PlanOptions,
-  runProbeTimeoutMs = Number.POSITIVE_INFINITY,
+  run: MeasuringRun = { probeTimeoutMs: Number.POSITIVE_INFINITY, heavyS: 0 },
 ): CellPlan {
   const perPodRps = cell.heavy.rps / cell.workers;
   const p99 = Math.max(cell.probe.p99DuringMs, cell.probe.stats.p99DuringMs.max);
@@ -109,6 +124,7 @@ export function planCell(
       ...base,
       pods: null,
       utilization: null,
+      stallS: null,
       probeFailure: null,
       secondsBetweenRestarts: null,
       verdict: null,
@@ -117,18 +133,25 @@ export function planCell(
   }
   const pods = Math.max(1, Math.ceil(options.heavyRps / perPodRps - 1e-9));
   const utilization = options.heavyRps / (pods * perPodRps);
-  const probesCut = cell.probe.errors > 0 && runProbeTimeoutMs <= options.probeTimeoutS * 1000;
+  const probesCut = cell.probe.errors > 0 && run.probeTimeoutMs <= options.probeTimeoutS * 1000;
   if (base.timeoutShare < 1 && !probesCut) {
     return {
       ...base,
       pods,
       utilization,
+      stallS: null,
       probeFailure: 0,
       secondsBetweenRestarts: null,
       verdict: "passes",
     };
   }
-  const q = Math.min(1, utilization * Math.max(0, 1 - cell.probe.retention));
+  const blocked = Math.min(1, Math.max(0, 1 - cell.probe.retention));
+  const timeoutS = options.probeTimeoutS;
+  const stallS = Math.max(blocked / perPodRps, p99 / 1000);
+  const modelled = blocked * Math.max(0, (stallS - timeoutS) / stallS);
+  const calls = cell.probe.errors + cell.probe.duringRps * run.heavyS * cell.repeats;
+  const cutShare = probesCut && calls > 0 ? cell.probe.errors / calls : 0;
+  const q = Math.min(1, utilization * Math.max(modelled, cutShare));
   const restartPerProbe = q ** options.failureThreshold;
   const secondsBetweenRestarts =
     restartPerProbe > 0 ? options.probePeriodS / restartPerProbe : null;
@@ -136,12 +159,16 @@ export function planCell(
     secondsBetweenRestarts !== null && secondsBetweenRestarts <= secondsPerDay
       ? "fails"
       : "rarely fails";
-  return { ...base, pods, utilization, probeFailure: q, secondsBetweenRestarts, verdict };
+  return { ...base, pods, utilization, stallS, probeFailure: q, secondsBetweenRestarts, verdict };
 }
 
 /** Plans every cell of a summary, in the summary's order. */
 export function planSummary(summary: ExperimentSummary, options: PlanOptions): CellPlan[] {
-  return summary.cells.map((cell) => planCell(cell, options, summary.settings.probe.timeoutMs));
+  const run = {
+    probeTimeoutMs: summary.settings.probe.timeoutMs,
+    heavyS: summary.settings.phases.heavyS,
+  };
+  return summary.cells.map((cell) => planCell(cell, options, run));
 }
 
 /** The plan as text: what was measured, the assumptions, then one row per cell. */
@@ -201,7 +228,7 @@ function describeVerdict(p: CellPlan): string {
   if (p.verdict === "passes") {
     return "passes";
   }
-  const q = `${formatNumber((p.probeFailure ?? 0) * 100)}% of probes fail`;
+  const q = `${formatNumber((p.probeFailure ?? 0) * 100)}% of probes fail in ${formatNumber(p.stallS ?? 0)} s stalls`;
   if (p.secondsBetweenRestarts === null) {
     return `${p.verdict} (${q}, no restarts expected)`;
   }
