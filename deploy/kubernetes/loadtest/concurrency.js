@@ -45,7 +45,14 @@ var defaultShapeLimits = {
 
 // src/contract/wire.ts
 var formats = ["connect-proto", "connect-json", "grpc", "grpc-web", "rest-json"];
-var strategies = ["inline", "offload", "stream"];
+var strategies = [
+  "inline",
+  "offload",
+  "stream",
+  "offload-clone",
+  "offload-replica",
+  "slice"
+];
 var strategyHeader = "loopstall-strategy";
 var serviceName = "bank.v1.BankService";
 var grpcMethods = {
