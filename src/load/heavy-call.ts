@@ -1,14 +1,15 @@
 import { fromBinary, fromJsonString } from "@bufbuild/protobuf";
-import { Code } from "@connectrpc/connect";
-import { codeFromHttpStatus, codeFromString } from "@connectrpc/connect/protocol-connect";
-import { trailerParse } from "@connectrpc/connect/protocol-grpc-web";
-import { goCodeName } from "../contract/go-codes.js";
 import { encodeHeavyRequest, envelope, heavyHttpCall, utf8 } from "../contract/scenario.js";
 import type { ResolvedShape } from "../contract/shape.js";
 import type { Format, Strategy } from "../contract/wire.js";
-import { grpcMethods, strategyHeader, workerHeader } from "../contract/wire.js";
+import { grpcMethods, strategyHeader } from "../contract/wire.js";
 import { ListClientsResponseSchema, StreamClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
-import { connectEndStreamFlag, EnvelopeScanner, grpcWebTrailerFlag } from "./envelope-scanner.js";
+import {
+  connectEndStreamFlag,
+  type EnvelopeScanner,
+  grpcWebTrailerFlag,
+} from "./envelope-scanner.js";
+import { rawCall } from "./raw-call.js";
 import { openRawConnection, type RawConnection, type RawRequest } from "./raw-client.js";
 import type { CallOutcome } from "./workload.js";
 
@@ -63,47 +64,21 @@ export function createHeavyCaller(options: HeavyCallOptions): HeavyCaller {
   );
   const request = buildHeavyRequest(options.format, options.strategy, options.shape);
   const verify = options.verify ?? false;
+  const shape = {
+    format: options.format,
+    enveloped: isEnveloped(options.format, options.strategy),
+  };
   return {
     async call(conn, signal) {
       const connection = conns[conn % conns.length] as RawConnection;
-      const enveloped = isEnveloped(options.format, options.strategy);
-      const scanner = new EnvelopeScanner({ keepDataBytes: verify ? maxVerifyBytes : 0 });
-      const chunks: Uint8Array[] = [];
-      let kept = 0;
-      let scanError: string | undefined;
-      const res = await connection.request(request, signal, (chunk) => {
-        if (enveloped) {
-          if (scanError === undefined) {
-            try {
-              scanner.push(chunk);
-            } catch (error) {
-              scanError = error instanceof Error ? error.message : String(error);
-            }
-          }
-        } else if (kept + chunk.byteLength <= (verify ? maxVerifyBytes : 64 * 1024)) {
-          // Unary bodies are kept only while small (an error) or when verifying.
-          chunks.push(chunk);
-          kept += chunk.byteLength;
-        }
-      });
-      const worker = res.headers.get(workerHeader) ?? undefined;
-      const base = { bytes: res.bytes, ...(worker !== undefined && { worker }) };
-      if (scanError !== undefined) {
-        return { ...base, status: "Internal", error: scanError };
-      }
-      const failure = enveloped
-        ? envelopedFailure(options.format, res.status, res.headers, res.trailers, scanner)
-        : unaryFailure(res.status, chunks);
-      if (failure !== undefined) {
-        return { ...base, ...failure };
-      }
-      if (verify) {
-        const problem = verifyBody(options, enveloped ? scanner : undefined, chunks);
+      const result = await rawCall(connection, request, shape, signal, verify ? maxVerifyBytes : 0);
+      if (result.failure === undefined && verify) {
+        const problem = verifyBody(options, result.scanner, result.chunks);
         if (problem !== undefined) {
-          return { ...base, status: "DataLoss", error: problem };
+          return { ...result.outcome, status: "DataLoss", error: problem };
         }
       }
-      return { ...base, status: "OK" };
+      return result.outcome;
     },
     close() {
       for (const c of conns) {
@@ -147,78 +122,6 @@ export function buildHeavyRequest(
       te: "trailers",
     },
     body: envelope(encodeHeavyRequest(shape)),
-  };
-}
-
-/** A failed call's status name and message. */
-type Failure = { status: string; error: string };
-
-function unaryFailure(httpStatus: number, chunks: Uint8Array[]): Failure | undefined {
-  if (httpStatus === 200) {
-    return undefined;
-  }
-  const text = Buffer.concat(chunks).toString("utf8").slice(0, 1000);
-  let code = codeFromHttpStatus(httpStatus);
-  let message = `HTTP ${httpStatus}`;
-  try {
-    const body = JSON.parse(text) as { code?: unknown; message?: unknown };
-    code = (typeof body.code === "string" && codeFromString(body.code)) || code;
-    if (typeof body.message === "string") {
-      message = body.message;
-    }
-  } catch {
-    // Not JSON: keep the HTTP status.
-  }
-  return { status: goCodeName(code), error: message };
-}
-
-function envelopedFailure(
-  format: Format,
-  httpStatus: number,
-  headers: Headers,
-  trailers: Headers,
-  scanner: EnvelopeScanner,
-): Failure | undefined {
-  if (httpStatus !== 200) {
-    return { status: goCodeName(codeFromHttpStatus(httpStatus)), error: `HTTP ${httpStatus}` };
-  }
-  if (!scanner.complete) {
-    return { status: "Internal", error: "response ended inside a frame" };
-  }
-  if (format === "grpc") {
-    // A trailers-only response carries the status in the headers.
-    return grpcStatus(trailers.has("grpc-status") ? trailers : headers);
-  }
-  if (format === "grpc-web") {
-    const frame = scanner.frames.find((f) => (f.flags & grpcWebTrailerFlag) !== 0);
-    return grpcStatus(frame ? trailerParse(frame.payload) : headers);
-  }
-  const end = scanner.frames.find((f) => (f.flags & connectEndStreamFlag) !== 0);
-  if (end === undefined) {
-    return { status: "Internal", error: "stream ended without an end-of-stream message" };
-  }
-  const body = JSON.parse(new TextDecoder().decode(end.payload)) as {
-    error?: { code?: string; message?: string };
-  };
-  if (body.error !== undefined) {
-    const code = (body.error.code && codeFromString(body.error.code)) || Code.Unknown;
-    return { status: goCodeName(code), error: body.error.message ?? "" };
-  }
-  return undefined;
-}
-
-function grpcStatus(trailer: Headers): Failure | undefined {
-  const status = trailer.get("grpc-status");
-  if (status === null) {
-    return { status: "Internal", error: "missing grpc-status" };
-  }
-  if (status === "0") {
-    return undefined;
-  }
-  const code = Number(status) as Code;
-  return {
-    status: goCodeName(code),
-    error: decodeURIComponent(trailer.get("grpc-message") ?? ""),
   };
 }
 
