@@ -4,6 +4,7 @@ import type { ResolvedShape } from "../contract/shape.js";
 import type { Format, Strategy } from "../contract/wire.js";
 import { grpcMethods, strategyHeader } from "../contract/wire.js";
 import { ListClientsResponseSchema, StreamClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
+import { type CallSpec, createSpecCaller } from "./call-spec.js";
 import {
   connectEndStreamFlag,
   type EnvelopeScanner,
@@ -37,6 +38,11 @@ export interface HeavyCallOptions {
   windowBytes?: number;
   /** HTTP version. Default "2" (h2c), except "1.1" for rest-json. gRPC needs "2". */
   httpVersion?: "1.1" | "2";
+  /**
+   * A call of the user's own service (`--heavy-call`) instead of
+   * BankService's; `format`, `strategy`, `shape` and `verify` are then unused.
+   */
+  spec?: CallSpec;
 }
 
 /** The largest response kept in memory for `verify`. */
@@ -55,6 +61,14 @@ export interface HeavyCaller {
  * decoding it (unless `verify`).
  */
 export function createHeavyCaller(options: HeavyCallOptions): HeavyCaller {
+  if (options.spec !== undefined) {
+    return createSpecCaller(
+      options.spec,
+      options.baseUrl,
+      options.connections,
+      options.windowBytes,
+    );
+  }
   const httpVersion = options.httpVersion ?? (options.format === "rest-json" ? "1.1" : "2");
   if (options.format === "grpc" && httpVersion !== "2") {
     throw new Error("gRPC needs HTTP/2");

@@ -12,8 +12,9 @@ import {
 import { runLoad } from "./load-run.js";
 import type { LoadResult } from "./load-settings.js";
 import { checkLocalTarget } from "./local-target.js";
-import { checkTargetAnswers } from "./preflight.js";
+import { checkSpecAnswers, checkTargetAnswers } from "./preflight.js";
 import { createProgressDisplay } from "./progress-display.js";
+import { addServiceFlags, type ServiceFlags, specsFromServiceFlags } from "./service-flags.js";
 import { formatTimelineLine } from "./timeline.js";
 
 /** Where `loopstall load` writes; the process's streams by default. */
@@ -26,7 +27,7 @@ export interface LoadCliIo {
   signal?: AbortSignal;
 }
 
-interface LoadCliFlags extends LoadFlags {
+interface LoadCliFlags extends LoadFlags, ServiceFlags {
   url: string;
   format: Format;
   strategy: Strategy;
@@ -44,7 +45,7 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
   const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
   const command = new Command("load")
     .description(
-      "Run one load cell against a running loopstall server and print the per-second timeline.",
+      "Run one load cell against a running server (loopstall's, or your own with --proto and --heavy-call) and print the per-second timeline.",
     )
     .addOption(
       new Option("--url <url>", "server base URL (loopback only)").default("http://127.0.0.1:8080"),
@@ -64,11 +65,20 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
     )
     .addOption(new Option("--json", "print the full result as JSON at the end").default(false));
   addLoadFlags(command);
+  addServiceFlags(command);
   command.action(async (flags: LoadCliFlags) => {
     checkLocalTarget(flags.url);
     checkProbeRate(command, flags);
-    await checkTargetAnswers(flags.url);
     const settings = settingsFromFlags(flags, flags.workers);
+    const specs = await specsFromServiceFlags(command, flags, {
+      probeMs: settings.probe.timeoutMs,
+      heavyMs: settings.heavy.timeoutMs,
+    });
+    if (specs.probeSpec !== undefined) {
+      await checkSpecAnswers(flags.url, specs.probeSpec);
+    } else {
+      await checkTargetAnswers(flags.url);
+    }
     const totalS = settings.phases.baselineS + settings.phases.heavyS + settings.phases.recoveryS;
     const showProgress = io.progress ?? (process.stdout.isTTY && process.stderr.isTTY);
     const display = showProgress ? createProgressDisplay(totalS) : undefined;
@@ -77,7 +87,11 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
     // after their second, so a phase header printed when the phase starts
     // would land above the previous phase's last row).
     let phase: Phase | undefined;
-    print(`# epoch probe heavy   (${flags.format}, ${flags.strategy}, ${flags.url})`);
+    const what =
+      specs.heavySpec === undefined
+        ? `${flags.format}, ${flags.strategy}`
+        : `heavy ${specs.heavySpec.label}, probe ${specs.probeSpec?.label ?? flags.probeTarget}`;
+    print(`# epoch probe heavy   (${what}, ${flags.url})`);
     let result: LoadResult;
     try {
       result = await runLoad({
@@ -85,6 +99,7 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
         format: flags.format,
         strategy: flags.strategy,
         ...settings,
+        ...specs,
         ...(io.signal && { signal: io.signal }),
         onSecond(point, p) {
           if (p !== phase) {

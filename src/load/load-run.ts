@@ -20,7 +20,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const probeConfig: ThreadConfig = {
     role: "probe",
-    probe: { target: probe.target, baseUrl: options.baseUrl, connections: probe.connections },
+    probe: {
+      target: probe.target,
+      baseUrl: options.baseUrl,
+      connections: probe.connections,
+      ...(options.probeSpec && { spec: options.probeSpec }),
+    },
     workload:
       probe.mode === "open"
         ? {
@@ -50,6 +55,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       connections: heavy.connections,
       verify: heavy.verify,
       windowBytes: heavy.windowBytes,
+      ...(options.heavySpec && { spec: options.heavySpec }),
     },
     workload: {
       concurrency: heavy.concurrency,

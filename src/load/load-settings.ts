@@ -8,6 +8,7 @@ import type { TimelinePoint } from "../contract/results.js";
 import { phaseLimits } from "../contract/run-limits.js";
 import type { ResolvedShape } from "../contract/shape.js";
 import type { Format, Strategy } from "../contract/wire.js";
+import type { CallSpec } from "./call-spec.js";
 import type { ProbeTarget } from "./probe-call.js";
 import { receiveWindowBytes } from "./transports.js";
 
@@ -59,6 +60,10 @@ export interface LoadOptions {
   probe: ProbeSettings;
   heavy: HeavySettings;
   phases: PhaseSettings;
+  /** The probe as a call of the user's own service (`--probe-call`, `--probe-path`). Default: `probe.target`. */
+  probeSpec?: CallSpec;
+  /** The heavy call of the user's own service (`--heavy-call`). Default: BankService's, from `format`, `strategy` and `shape`. */
+  heavySpec?: CallSpec;
   /** Hard cap on calls per thread (probe, heavy). Default 2,000,000. */
   maxCalls?: number;
   /**
