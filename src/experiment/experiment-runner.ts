@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { arch, availableParallelism, cpus, platform } from "node:os";
 import { join } from "node:path";
-import type { Phase } from "../contract/phases.js";
 import { defaultShape, type ResolvedShape } from "../contract/shape.js";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
 import { type Launcher, startServerProcess } from "../launcher/server-process.js";
@@ -12,6 +11,7 @@ import {
   defaultProbeSettings,
   type HeavySettings,
   type LoadOptions,
+  type LoadPhase,
   type LoadResult,
   type PhaseSettings,
   type ProbeSettings,
@@ -163,7 +163,7 @@ async function runRepeat(
   try {
     let before: Promise<DelaySnapshot | undefined> | undefined;
     let after: Promise<DelaySnapshot | undefined> | undefined;
-    let shownPhase: Phase | undefined;
+    let shownPhase: LoadPhase | undefined;
     const loadOptions: LoadOptions = {
       baseUrl: server.baseUrl,
       format: cell.format,

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
-import type { Phase } from "../contract/phases.js";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
 import { CliExit } from "./cli-exit.js";
+import { describeKubelet } from "./kubelet.js";
 import {
   addLoadFlags,
   checkProbeRate,
@@ -10,8 +10,9 @@ import {
   settingsFromFlags,
 } from "./load-flags.js";
 import { runLoad } from "./load-run.js";
-import type { LoadResult } from "./load-settings.js";
+import type { LoadPhase, LoadResult } from "./load-settings.js";
 import { checkLocalTarget } from "./local-target.js";
+import { describePlacement } from "./placement.js";
 import { checkSpecAnswers, checkTargetAnswers } from "./preflight.js";
 import { createProgressDisplay } from "./progress-display.js";
 import { addServiceFlags, type ServiceFlags, specsFromServiceFlags } from "./service-flags.js";
@@ -79,14 +80,18 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
     } else {
       await checkTargetAnswers(flags.url);
     }
-    const totalS = settings.phases.baselineS + settings.phases.heavyS + settings.phases.recoveryS;
+    const totalS =
+      (settings.phases.warmupS ?? 0) +
+      settings.phases.baselineS +
+      settings.phases.heavyS +
+      settings.phases.recoveryS;
     const showProgress = io.progress ?? (process.stdout.isTTY && process.stderr.isTTY);
     const display = showProgress ? createProgressDisplay(totalS) : undefined;
     const print = (line: string) => (display ? display.log(line) : stdout(`${line}\n`));
     // Each row is printed under the phase it belongs to (rows come 300 ms
     // after their second, so a phase header printed when the phase starts
     // would land above the previous phase's last row).
-    let phase: Phase | undefined;
+    let phase: LoadPhase | undefined;
     const what =
       specs.heavySpec === undefined
         ? `${flags.format}, ${flags.strategy}`
@@ -153,6 +158,10 @@ export function describeLoad(r: LoadResult): string {
     `probe p50/p99 ms: baseline ${baseline.p50Ms.toFixed(1)}/${baseline.p99Ms.toFixed(1)}, heavy ${heavy.p50Ms.toFixed(1)}/${heavy.p99Ms.toFixed(1)}, recovery ${recovery.p50Ms.toFixed(1)}/${recovery.p99Ms.toFixed(1)}; errors ${r.probe.errors}`,
     `heavy: ${r.heavy.completed} ok, ${r.heavy.errors} failed, ${r.heavy.cancelled} cut at phase end; ${r.heavy.rps.toFixed(2)} req/s, ${r.heavy.mbPerS.toFixed(1)} MB/s, ${r.heavy.responseBytes} bytes each`,
     `requests per server worker: ${spread || "none"}`,
+    ...(r.placement === undefined
+      ? []
+      : [`placement: ${describePlacement(r.placement, r.workerSpread)}`]),
     `load generator CPU: ${r.loadgenCpuPercent.toFixed(0)}% of one core`,
+    ...(r.kubernetes === undefined ? [] : describeKubelet(r.kubernetes)),
   ].join("\n");
 }

@@ -14,8 +14,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   checkPhases(options.phases);
   const { probe, heavy, phases } = options;
   const maxCalls = options.maxCalls ?? 2_000_000;
+  const warmupMs = (phases.warmupS ?? 0) * 1000;
   const baselineMs = phases.baselineS * 1000;
   const heavyMs = phases.heavyS * 1000;
+  // The measured run; the probe runs the warm-up before it.
   const totalMs = baselineMs + heavyMs + phases.recoveryS * 1000;
 
   const probeConfig: ThreadConfig = {
@@ -33,14 +35,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             concurrency: Math.min(10_000, Math.ceil((probe.rate * probe.timeoutMs) / 1000) + 1),
             connections: probe.connections,
             rps: probe.rate,
-            durationMs: totalMs,
+            durationMs: warmupMs + totalMs,
             timeoutMs: probe.timeoutMs,
             maxCalls,
           }
         : {
             concurrency: probe.connections,
             connections: probe.connections,
-            durationMs: totalMs,
+            durationMs: warmupMs + totalMs,
             timeoutMs: probe.timeoutMs,
             maxCalls,
           },
@@ -78,15 +80,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     // Start on a whole second, so that with whole-second phases every
     // timeline row lies in exactly one phase and the rows add up to the
     // phase summaries.
-    const startedAt = Math.ceil(Date.now() / 1000) * 1000;
-    await sleepUntil(startedAt);
+    const warmupStartedAt = Math.ceil(Date.now() / 1000) * 1000;
+    await sleepUntil(warmupStartedAt);
     const cpuStart = process.cpuUsage();
+    const startedAt = warmupStartedAt + warmupMs;
+    // The timeline's t = 0 is the baseline's first second; warm-up seconds are negative.
     const firstSecond = startedAt / 1000;
     const heavyStartMs = startedAt + baselineMs;
     const heavyEndMs = heavyStartMs + heavyMs;
+    aggregator.setWarmupEnd(startedAt);
     aggregator.setHeavyPhase(heavyStartMs, heavyEndMs);
-    options.onPhase?.("baseline");
+    options.onPhase?.(warmupMs > 0 ? "warmup" : "baseline");
     probeThread.send({ type: "start" });
+    if (warmupMs > 0) {
+      timers.push(setTimeout(() => options.onPhase?.("baseline"), startedAt - Date.now()));
+    }
     timers.push(
       setTimeout(() => {
         options.onPhase?.("heavy");
@@ -98,7 +106,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         heavyThread.send({ type: "stop" });
       }, heavyEndMs - Date.now()),
     );
-    let nextSecond = firstSecond;
+    let nextSecond = warmupStartedAt / 1000;
     /** Reports every second that ended at least `lagMs` before `now`. */
     const reportSeconds = (now: number, lagMs: number) => {
       while (options.onSecond && (nextSecond + 1) * 1000 + lagMs <= now) {
@@ -118,7 +126,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // The run is bounded: past this, the threads are terminated.
-    const watchdogMs = totalMs + Math.max(probe.timeoutMs, heavy.timeoutMs) + 15_000;
+    const watchdogMs = warmupMs + totalMs + Math.max(probe.timeoutMs, heavy.timeoutMs) + 15_000;
     const watchdog = new Promise<never>((_, reject) => {
       timers.push(
         setTimeout(
@@ -136,8 +144,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     // Every record is in: report the remaining seconds, the last one partial.
     reportSeconds(endedAt + 1000, 0);
     const cpu = process.cpuUsage(cpuStart);
-    const wallMs = Math.max(1, endedAt - startedAt);
-    return aggregator.result(startedAt, endedAt, ((cpu.user + cpu.system) / 1000 / wallMs) * 100);
+    const wallMs = Math.max(1, endedAt - warmupStartedAt);
+    return aggregator.result(
+      Math.min(startedAt, endedAt),
+      endedAt,
+      ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+      warmupStartedAt,
+      options.kubelet,
+    );
   } finally {
     for (const timer of timers) {
       clearTimeout(timer);
