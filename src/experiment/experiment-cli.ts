@@ -17,6 +17,7 @@ import {
   quickPreset,
   runExperiment,
 } from "./experiment-runner.js";
+import { addMeasureFlags, measureOptionsFromFlags } from "./measure-flags.js";
 import { readPeersResults } from "./report-peers.js";
 
 /** Where `loopstall experiment` writes; the process's streams by default. */
@@ -37,6 +38,8 @@ interface ExperimentFlags extends LoadFlags {
   out?: string;
   verbose: boolean;
   peers?: string;
+  pin?: boolean;
+  target?: string;
 }
 
 /**
@@ -99,6 +102,7 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
         "add a peers section from `npm run bench:peers` results (e.g. results/peers.json)",
       ),
     );
+  addMeasureFlags(command);
   addLoadFlags(command);
   command.action(async (flags: ExperimentFlags) => {
     checkProbeRate(command, flags);
@@ -146,6 +150,7 @@ export function experimentOptionsFromFlags(flags: ExperimentFlags): ExperimentOp
     launcher: flags.pm2 ? "pm2" : "cluster",
     outDir: flags.out === undefined ? defaults.outDir : resolve(flags.out),
     verbose: flags.verbose,
+    ...measureOptionsFromFlags(flags),
   };
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { defaultShape, type ResolvedShape } from "../contract/shape.js";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
 import { type Launcher, startServerProcess } from "../launcher/server-process.js";
+import { defaultKubeletSettings, type KubeletSettings } from "../load/kubelet.js";
 import { runLoad } from "../load/load-run.js";
 import {
   defaultHeavySettings,
@@ -19,6 +20,7 @@ import {
 import { formatTimelineLine } from "../load/timeline.js";
 import { projectRoot } from "../runtime/entry.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
+import { type Pinning, pinThisProcess, planPinning } from "./cpu-pinning.js";
 import { runK6Load } from "./k6-engine.js";
 import { checkK6Options } from "./k6-run-args.js";
 import { requireK6 } from "./k6-version.js";
@@ -54,6 +56,16 @@ export interface ExperimentOptions {
   verbose: boolean;
   /** `npm run bench:peers` results to show beside the cells (`--peers`). Default none. */
   peers?: PeersResults;
+  /** The kubelet probes simulated from each run's probe calls. Default: Kubernetes' defaults. */
+  kubelet?: KubeletSettings;
+  /** Run the server and the load generator on disjoint CPUs (`--pin`). Default false. */
+  pin?: boolean;
+  /**
+   * Load this already-running server instead of starting one per run
+   * (`--target`); its workers and strategy are its own, and `/metrics` is
+   * read only if it answers. Default: none.
+   */
+  target?: string;
 }
 
 /** Where the experiment reports progress. */
@@ -102,6 +114,13 @@ export async function runExperiment(
   io: ExperimentIo,
 ): Promise<{ summary: ExperimentSummary; outDir: string; failures: number }> {
   await checkEngine(options);
+  const pinning = options.pin ? planPinning() : undefined;
+  if (pinning !== undefined) {
+    pinThisProcess(pinning.loadgenCpus);
+    io.log(
+      `pinned: server on CPUs ${pinning.serverCpus}, load generator on CPUs ${pinning.loadgenCpus}`,
+    );
+  }
   const startedAt = new Date();
   const cells: CellSummary[] = [];
   const matrix = options.formats.flatMap((format) =>
@@ -122,7 +141,7 @@ export async function runExperiment(
       const label = `[${run}/${runs}] ${cell.format} workers=${cell.workers} strategy=${cell.strategy} repeat ${repeat}/${options.repeats}`;
       io.log(`${label}: starting`);
       try {
-        const result = await runRepeat(options, cell, io);
+        const result = await runRepeat(options, cell, io, pinning);
         repeats.push(result);
         io.log(`${label}: ${describeRepeat(result)}`);
       } catch (error) {
@@ -140,7 +159,7 @@ export async function runExperiment(
       break;
     }
   }
-  const summary = await buildSummary(options, startedAt, cells);
+  const summary = await buildSummary(options, startedAt, cells, pinning);
   await writeReports(summary, options.outDir, options.peers);
   return { summary, outDir: options.outDir, failures };
 }
@@ -149,17 +168,22 @@ async function runRepeat(
   options: ExperimentOptions,
   cell: { format: Format; workers: number; strategy: Strategy },
   io: ExperimentIo,
+  pinning: Pinning | undefined,
 ): Promise<RepeatResult> {
-  const server = await startServerProcess({
-    launcher: options.launcher,
-    workers: cell.workers,
-    env: {
-      STRATEGY: cell.strategy,
-      // Heavy calls cancelled at the end of a run may still be encoding; don't wait long for them.
-      SHUTDOWN_TIMEOUT_MS: "3000",
-    },
-    ...(options.verbose && { onOutput: (line: string) => io.log(`  server: ${line}`) }),
-  });
+  const server =
+    options.target !== undefined
+      ? externalServer(options.target)
+      : await startServerProcess({
+          launcher: options.launcher,
+          workers: cell.workers,
+          ...(pinning && { cpus: pinning.serverCpus }),
+          env: {
+            STRATEGY: cell.strategy,
+            // Heavy calls cancelled at the end of a run may still be encoding; don't wait long for them.
+            SHUTDOWN_TIMEOUT_MS: "3000",
+          },
+          ...(options.verbose && { onOutput: (line: string) => io.log(`  server: ${line}`) }),
+        });
   try {
     let before: Promise<DelaySnapshot | undefined> | undefined;
     let after: Promise<DelaySnapshot | undefined> | undefined;
@@ -171,7 +195,9 @@ async function runRepeat(
       shape: options.shape,
       probe: options.probe,
       heavy: options.heavy,
-      phases: options.phases,
+      // k6 runs no warm-up (the script's phases are fixed); the summary says so.
+      phases: options.engine === "k6" ? withoutWarmup(options.phases) : options.phases,
+      ...(options.kubelet && { kubelet: options.kubelet }),
       ...(io.signal && { signal: io.signal }),
       onPhase(phase) {
         // Scrape at the heavy phase's edges; the diff is the phase's delays.
@@ -220,10 +246,21 @@ function describeRepeat(r: RepeatResult): string {
   );
 }
 
+/** A server the experiment did not start: nothing to stop. */
+function externalServer(baseUrl: string): { baseUrl: string; stop(): Promise<void> } {
+  return { baseUrl: baseUrl.replace(/\/+$/, ""), stop: async () => {} };
+}
+
+function withoutWarmup(phases: PhaseSettings): PhaseSettings {
+  const { warmupS: _, ...rest } = phases;
+  return rest;
+}
+
 async function buildSummary(
   options: ExperimentOptions,
   startedAt: Date,
   cells: CellSummary[],
+  pinning: Pinning | undefined,
 ): Promise<ExperimentSummary> {
   const pkg = JSON.parse(await readFile(join(projectRoot, "package.json"), "utf8")) as {
     version?: string;
@@ -257,12 +294,18 @@ async function buildSummary(
         connections: options.heavy.connections,
         shape: options.shape,
       },
-      phases: options.phases,
+      phases: {
+        ...withoutWarmup(options.phases),
+        warmupS: options.engine === "k6" ? 0 : (options.phases.warmupS ?? 0),
+      },
       matrix: {
         formats: options.formats,
         workers: options.workers,
         strategies: options.strategies,
       },
+      kubernetes: options.kubelet ?? defaultKubeletSettings,
+      pinning: pinning ?? null,
+      target: options.target ?? null,
     },
     cells,
   };
@@ -273,7 +316,7 @@ export async function checkEngine(
   options: Pick<ExperimentOptions, "engine" | "probe" | "heavy" | "phases">,
 ): Promise<void> {
   if (options.engine === "k6") {
-    checkK6Options(options);
+    checkK6Options({ ...options, phases: withoutWarmup(options.phases) });
     await requireK6();
   }
 }

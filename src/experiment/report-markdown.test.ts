@@ -15,7 +15,8 @@ function tableCells(line: string): string[] {
 }
 
 function resultsTable(markdown: string): string[][] {
-  const section = markdown.split("## Results")[1]?.split("## How to read this")[0] ?? "";
+  const section =
+    markdown.split("## Results")[1]?.split(/## Placement|## How to read this/)[0] ?? "";
   return section
     .split("\n")
     .filter((line) => line.startsWith("|"))

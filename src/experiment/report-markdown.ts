@@ -1,4 +1,5 @@
 import { escapeMarkdownCell } from "./report-escape.js";
+import { buildMeasureTable, measureFacts, measureHowToRead } from "./report-measure.js";
 import { type PeersResults, peersMarkdownSection } from "./report-peers.js";
 import {
   buildCellTable,
@@ -31,6 +32,7 @@ export function renderMarkdown(summary: ExperimentSummary, peers?: PeersResults)
     "",
     ...(summary.cells.length > 0 ? markdownTable(buildCellTable(summary)) : ["No cells were run."]),
     "",
+    ...measureMarkdownSection(summary),
     ...peersMarkdownSection(peers),
     "## How to read this",
     "",
@@ -50,4 +52,21 @@ export function markdownTable(table: ReportTable): string[] {
     table.rows.length > 0 && table.rows.every((r) => /^[\d.,]/.test(r[i] ?? "")) ? "---:" : "---",
   );
   return [row(table.headers), `| ${alignments.join(" | ")} |`, ...table.rows.map(row)];
+}
+
+/** The placement, noise and Kubernetes section (src/experiment/report-measure.ts). */
+function measureMarkdownSection(summary: ExperimentSummary): string[] {
+  if (summary.cells.length === 0) {
+    return [];
+  }
+  return [
+    "## Placement, noise and the Kubernetes verdict",
+    "",
+    ...factList(measureFacts(summary)),
+    "",
+    ...markdownTable(buildMeasureTable(summary)),
+    "",
+    escapeMarkdownCell(measureHowToRead),
+    "",
+  ];
 }
