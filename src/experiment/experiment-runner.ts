@@ -198,6 +198,8 @@ async function runRepeat(
       // k6 runs no warm-up (the script's phases are fixed); the summary says so.
       phases: options.engine === "k6" ? withoutWarmup(options.phases) : options.phases,
       ...(options.kubelet && { kubelet: options.kubelet }),
+      workers: cell.workers,
+      onPlacement: (description) => io.log(`  # placement: ${description}`),
       ...(io.signal && { signal: io.signal }),
       onPhase(phase) {
         // Scrape at the heavy phase's edges; the diff is the phase's delays.
@@ -245,6 +247,10 @@ function describeRepeat(r: RepeatResult): string {
     `${heavy.errors > 0 ? ` (${heavy.errors} errors)` : ""}${loop}`
   );
 }
+
+/** How cells with more than one worker place their heavy connections (src/load/connection-placement.ts). */
+const placementPlanText =
+  "with 2 or more workers, each heavy connection asks which worker serves it (x-worker of a Live call) and is re-opened until the heavy connections are spread evenly, at most ⌈connections ÷ workers⌉ per worker: node:cluster's round-robin alone is not deterministic, because the probe's connections, opened at the same moment, interleave with them";
 
 /** A server the experiment did not start: nothing to stop. */
 function externalServer(baseUrl: string): { baseUrl: string; stop(): Promise<void> } {
@@ -305,6 +311,7 @@ async function buildSummary(
       },
       kubernetes: options.kubelet ?? defaultKubeletSettings,
       pinning: pinning ?? null,
+      placementPlan: options.workers.some((w) => w > 1) ? placementPlanText : null,
       target: options.target ?? null,
     },
     cells,

@@ -14,7 +14,7 @@ export interface MeasureFlags {
   engine: "embedded" | "k6";
   launcher?: string;
   pm2: boolean;
-  workers?: number[];
+  workers?: readonly number[];
   warmup?: number;
 }
 

@@ -6,6 +6,7 @@
  * Plain data, so it crosses into a load thread as `workerData`.
  */
 import { grpcMethods, restPaths } from "../contract/wire.js";
+import { type PlacementPlan, spreadConnections } from "./connection-placement.js";
 import { type RawCallShape, rawCall } from "./raw-call.js";
 import { openRawConnection, type RawConnection, type RawRequest } from "./raw-client.js";
 import type { CallOutcome } from "./workload.js";
@@ -23,6 +24,8 @@ export interface CallSpec {
 /** Calls over raw connections, one connection per `conn`. */
 export interface SpecCaller {
   call(conn: number, signal: AbortSignal): Promise<CallOutcome>;
+  /** Places the connections on the server's workers, if a plan was given; says what happened. */
+  prepare(): Promise<string | undefined>;
   close(): void;
 }
 
@@ -32,6 +35,7 @@ export function createSpecCaller(
   baseUrl: string,
   connections: number,
   windowBytes?: number,
+  placement?: PlacementPlan,
 ): SpecCaller {
   if (spec.requests.length === 0) {
     throw new Error(`${spec.label}: no request to send`);
@@ -39,12 +43,15 @@ export function createSpecCaller(
   if (spec.shape.format === "grpc" && spec.httpVersion !== "2") {
     throw new Error("gRPC needs HTTP/2");
   }
-  const conns: RawConnection[] = Array.from({ length: connections }, () =>
-    openRawConnection(baseUrl, spec.httpVersion, windowBytes),
-  );
+  const open = () => openRawConnection(baseUrl, spec.httpVersion, windowBytes);
+  const conns: RawConnection[] = Array.from({ length: connections }, open);
   const requests = spec.requests;
   let next = 0;
   return {
+    prepare: async () =>
+      placement === undefined || placement.workers < 2
+        ? undefined
+        : spreadConnections(conns, open, placement),
     async call(conn, signal) {
       const connection = conns[conn % conns.length] as RawConnection;
       const request = requests[next++ % requests.length] as RawRequest;

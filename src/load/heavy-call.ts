@@ -5,6 +5,7 @@ import type { Format, Strategy } from "../contract/wire.js";
 import { grpcMethods, strategyHeader } from "../contract/wire.js";
 import { ListClientsResponseSchema, StreamClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
 import { type CallSpec, createSpecCaller } from "./call-spec.js";
+import { type PlacementPlan, spreadConnections } from "./connection-placement.js";
 import {
   connectEndStreamFlag,
   type EnvelopeScanner,
@@ -43,6 +44,8 @@ export interface HeavyCallOptions {
    * BankService's; `format`, `strategy`, `shape` and `verify` are then unused.
    */
   spec?: CallSpec;
+  /** Spread the connections evenly over the server's workers before the run. Default: as they land. */
+  placement?: PlacementPlan;
 }
 
 /** The largest response kept in memory for `verify`. */
@@ -51,6 +54,8 @@ export const maxVerifyBytes = 512 * 1024 * 1024;
 /** Heavy calls over raw connections, one per `conn`. */
 export interface HeavyCaller {
   call(conn: number, signal: AbortSignal): Promise<CallOutcome>;
+  /** Places the connections on the server's workers, if a plan was given; says what happened. */
+  prepare(): Promise<string | undefined>;
   close(): void;
 }
 
@@ -67,15 +72,16 @@ export function createHeavyCaller(options: HeavyCallOptions): HeavyCaller {
       options.baseUrl,
       options.connections,
       options.windowBytes,
+      options.placement,
     );
   }
   const httpVersion = options.httpVersion ?? (options.format === "rest-json" ? "1.1" : "2");
   if (options.format === "grpc" && httpVersion !== "2") {
     throw new Error("gRPC needs HTTP/2");
   }
-  const conns: RawConnection[] = Array.from({ length: options.connections }, () =>
-    openRawConnection(options.baseUrl, httpVersion, options.windowBytes),
-  );
+  const open = () => openRawConnection(options.baseUrl, httpVersion, options.windowBytes);
+  const conns: RawConnection[] = Array.from({ length: options.connections }, open);
+  const placement = options.placement;
   const request = buildHeavyRequest(options.format, options.strategy, options.shape);
   const verify = options.verify ?? false;
   const shape = {
@@ -83,6 +89,10 @@ export function createHeavyCaller(options: HeavyCallOptions): HeavyCaller {
     enveloped: isEnveloped(options.format, options.strategy),
   };
   return {
+    prepare: async () =>
+      placement === undefined || placement.workers < 2
+        ? undefined
+        : spreadConnections(conns, open, placement),
     async call(conn, signal) {
       const connection = conns[conn % conns.length] as RawConnection;
       const result = await rawCall(connection, request, shape, signal, verify ? maxVerifyBytes : 0);

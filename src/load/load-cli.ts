@@ -62,7 +62,13 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
         .default("inline"),
     )
     .addOption(
-      intOption("--workers <n>", "server workers, to size the default probe connections", 1, 64, 1),
+      intOption(
+        "--workers <n>",
+        "server workers: sizes the default probe connections, and with 2 or more the heavy connections are spread evenly over them",
+        1,
+        64,
+        1,
+      ),
     )
     .addOption(new Option("--json", "print the full result as JSON at the end").default(false));
   addLoadFlags(command);
@@ -105,7 +111,9 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
         strategy: flags.strategy,
         ...settings,
         ...specs,
+        workers: flags.workers,
         ...(io.signal && { signal: io.signal }),
+        onPlacement: (description) => print(`# placement: ${description}`),
         onSecond(point, p) {
           if (p !== phase) {
             phase = p;

@@ -1,3 +1,5 @@
+import { type CallSpec, httpGetSpec, liveConnectSpec } from "./call-spec.js";
+import type { PlacementPlan } from "./connection-placement.js";
 import { LoadAggregator } from "./load-aggregator.js";
 import { checkPhases, type LoadOptions, type LoadResult } from "./load-settings.js";
 import type { FromThread, ThreadConfig } from "./load-thread.js";
@@ -58,6 +60,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       verify: heavy.verify,
       windowBytes: heavy.windowBytes,
       ...(options.heavySpec && { spec: options.heavySpec }),
+      ...placementOf(options),
     },
     workload: {
       concurrency: heavy.concurrency,
@@ -77,6 +80,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const timers: NodeJS.Timeout[] = [];
   try {
     await Promise.all([probeThread.ready, heavyThread.ready]);
+    if (heavyThread.placement !== undefined) {
+      options.onPlacement?.(heavyThread.placement);
+    }
     // Start on a whole second, so that with whole-second phases every
     // timeline row lies in exactly one phase and the rows add up to the
     // phase summaries.
@@ -145,13 +151,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     reportSeconds(endedAt + 1000, 0);
     const cpu = process.cpuUsage(cpuStart);
     const wallMs = Math.max(1, endedAt - warmupStartedAt);
-    return aggregator.result(
+    const result = aggregator.result(
       Math.min(startedAt, endedAt),
       endedAt,
       ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
       warmupStartedAt,
       options.kubelet,
     );
+    return heavyThread.placement === undefined
+      ? result
+      : { ...result, placementPlan: heavyThread.placement };
   } finally {
     for (const timer of timers) {
       clearTimeout(timer);
@@ -165,4 +174,26 @@ async function sleepUntil(epochMs: number): Promise<void> {
   while (Date.now() < epochMs) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(1, epochMs - Date.now())));
   }
+}
+
+/**
+ * The heavy connections' placement plan with more than one worker: a cheap
+ * call on the heavy connections' HTTP version that names its worker
+ * (BankService's Live, or the user's probe call).
+ */
+function placementOf(options: LoadOptions): { placement?: PlacementPlan } {
+  const workers = options.workers ?? 1;
+  if (workers < 2) {
+    return {};
+  }
+  let check: CallSpec | undefined;
+  if (options.heavySpec === undefined) {
+    check = options.format === "rest-json" ? httpGetSpec() : liveConnectSpec;
+  } else if (options.probeSpec?.httpVersion === options.heavySpec.httpVersion) {
+    check = options.probeSpec;
+  }
+  if (check === undefined || check.requests[0] === undefined) {
+    return {};
+  }
+  return { placement: { workers, check: check.requests[0], shape: check.shape } };
 }

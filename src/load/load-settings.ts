@@ -80,8 +80,16 @@ export interface LoadOptions {
    * of a phase add up to its {@link PhaseStats}.
    */
   onSecond?(point: TimelinePoint, phase: LoadPhase): void;
+  /** Called once before the run with how the heavy connections were placed (with `workers` > 1). */
+  onPlacement?(description: string): void;
   /** Called when a phase starts (before that phase's first second is reported). */
   onPhase?(phase: LoadPhase): void;
+  /**
+   * The server's worker processes. With more than one, the heavy connections
+   * are spread evenly over them before the run (see connection-placement.ts).
+   * Default 1.
+   */
+  workers?: number;
   /** The kubelet probes to simulate from the probe calls. Default: Kubernetes' defaults for both. */
   kubelet?: KubeletSettings;
   /** Stops the run early; the result covers what was done. */
@@ -170,6 +178,8 @@ export interface LoadResult {
   workerSpread: Record<string, number>;
   /** Where the calls landed: answered probe and heavy calls per `x-worker`, apart (embedded engine). */
   placement?: { probe: Record<string, number>; heavy: Record<string, number> };
+  /** How the heavy connections were placed on the workers, when a plan applied. */
+  placementPlan?: string;
   /** What a kubelet would have done, from the probe calls (embedded engine). */
   kubernetes?: KubeletVerdict;
   /** Load generator CPU (all threads) ÷ wall time; 100 = one core. */

@@ -30,7 +30,7 @@ export type CompactRecord = Omit<RequestRecord, "error">;
 
 /** Thread → parent. */
 export type FromThread =
-  | { type: "ready" }
+  | { type: "ready"; placement?: string }
   | { type: "records"; records: CompactRecord[]; errors: string[] }
   | { type: "done"; result: WorkloadResult }
   | { type: "failed"; message: string };
@@ -68,7 +68,8 @@ async function main(): Promise<void> {
       }
     });
   });
-  send({ type: "ready" });
+  const placement = await caller.prepare();
+  send({ type: "ready", ...(placement !== undefined && { placement }) });
   await started;
   const timer = setInterval(flush, flushIntervalMs);
   let calls = 0;

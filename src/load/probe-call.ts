@@ -18,6 +18,7 @@ export interface ProbeCallOptions {
 /** Light liveness calls, one connection per `conn`. */
 export interface ProbeCaller {
   call(conn: number, signal: AbortSignal): Promise<CallOutcome>;
+  prepare(): Promise<string | undefined>;
   close(): void;
 }
 
