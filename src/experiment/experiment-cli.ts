@@ -40,6 +40,7 @@ interface ExperimentFlags extends LoadFlags {
   peers?: string;
   pin?: boolean;
   target?: string;
+  allowRemote?: boolean;
 }
 
 /**
@@ -106,7 +107,7 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
   addLoadFlags(command);
   command.action(async (flags: ExperimentFlags) => {
     checkProbeRate(command, flags);
-    const options = experimentOptionsFromFlags(flags);
+    const options = experimentOptionsFromFlags(flags, (line) => process.stderr.write(`${line}\n`));
     if (flags.peers !== undefined) {
       // Read before the run: a bad file should fail now, not after the matrix.
       options.peers = await readPeersResults(resolve(flags.peers));
@@ -130,7 +131,10 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
 }
 
 /** Turns parsed flags into options, applying the quick preset where a flag is absent. */
-export function experimentOptionsFromFlags(flags: ExperimentFlags): ExperimentOptions {
+export function experimentOptionsFromFlags(
+  flags: ExperimentFlags,
+  warn: (line: string) => void = () => {},
+): ExperimentOptions {
   const defaults = defaultExperimentOptions();
   const workers = flags.workers ?? defaults.workers;
   const settings = settingsFromFlags(
@@ -150,7 +154,7 @@ export function experimentOptionsFromFlags(flags: ExperimentFlags): ExperimentOp
     launcher: flags.pm2 ? "pm2" : "cluster",
     outDir: flags.out === undefined ? defaults.outDir : resolve(flags.out),
     verbose: flags.verbose,
-    ...measureOptionsFromFlags(flags),
+    ...measureOptionsFromFlags(flags, warn),
   };
 }
 

@@ -50,6 +50,21 @@ describe("measurement flags", () => {
   }
 });
 
+describe("--allow-remote", () => {
+  it("lets a remote --target through, with a warning (nothing is loaded here)", () => {
+    const warnings: string[] = [];
+    const options = measureOptionsFromFlags(
+      { engine: "embedded", pm2: false, allowRemote: true, target: "http://remote-c.invalid:8080" },
+      (line) => warnings.push(line),
+    );
+    assert.equal(options.target, "http://remote-c.invalid:8080");
+    assert.match(
+      warnings[0] ?? "",
+      /^warning: --allow-remote: loading http:\/\/remote-c\.invalid:8080/,
+    );
+  });
+});
+
 describe("loopstall experiment --target", () => {
   let server: RunningServer;
   let out: string;

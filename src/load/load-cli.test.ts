@@ -196,7 +196,18 @@ describe("loopstall load", () => {
         bin,
         "load",
         ...["--url", server.url, "--format", "rest-json", "--probe-target", "rest"],
-        ...["--count", "100", "--baseline", "30", "--heavy", "1", "--recovery", "1"],
+        ...[
+          "--count",
+          "100",
+          "--warmup",
+          "1",
+          "--baseline",
+          "30",
+          "--heavy",
+          "1",
+          "--recovery",
+          "1",
+        ],
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -215,7 +226,7 @@ describe("loopstall load", () => {
     child.kill("SIGINT");
     assert.equal(await exited, 130);
     assert.match(stdout, /probe req\/s: baseline \d+/);
-    assert.match(stderr, /loopstall: cancelled after [\d.]+ s of 32 s: the run is partial/);
+    assert.match(stderr, /loopstall: cancelled after [\d.]+ s of 33 s: the run is partial/);
   });
 
   it("refuses --probe-rate without --probe-mode open", async () => {

@@ -11,7 +11,7 @@ import {
 } from "./load-flags.js";
 import { runLoad } from "./load-run.js";
 import type { LoadPhase, LoadResult } from "./load-settings.js";
-import { checkLocalTarget } from "./local-target.js";
+import { allowRemoteTarget, checkLocalTarget } from "./local-target.js";
 import { describePlacement } from "./placement.js";
 import { checkSpecAnswers, checkTargetAnswers } from "./preflight.js";
 import { createProgressDisplay } from "./progress-display.js";
@@ -34,6 +34,7 @@ interface LoadCliFlags extends LoadFlags, ServiceFlags {
   strategy: Strategy;
   workers: number;
   json: boolean;
+  allowRemote: boolean;
 }
 
 /**
@@ -49,7 +50,9 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
       "Run one load cell against a running server (loopstall's, or your own with --proto and --heavy-call) and print the per-second timeline.",
     )
     .addOption(
-      new Option("--url <url>", "server base URL (loopback only)").default("http://127.0.0.1:8080"),
+      new Option("--url <url>", "server base URL (loopback unless --allow-remote)").default(
+        "http://127.0.0.1:8080",
+      ),
     )
     .addOption(
       new Option("--format <format>", "heavy request format")
@@ -70,10 +73,22 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
         1,
       ),
     )
-    .addOption(new Option("--json", "print the full result as JSON at the end").default(false));
+    .addOption(new Option("--json", "print the full result as JSON at the end").default(false))
+    .addOption(
+      new Option(
+        "--allow-remote",
+        "allow a --url that is not this machine (with a warning): only a service you may load",
+      ).default(false),
+    );
   addLoadFlags(command);
   addServiceFlags(command);
   command.action(async (flags: LoadCliFlags) => {
+    if (flags.allowRemote) {
+      const warning = allowRemoteTarget(flags.url);
+      if (warning !== undefined) {
+        stderr(`${warning}\n`);
+      }
+    }
     checkLocalTarget(flags.url);
     checkProbeRate(command, flags);
     const settings = settingsFromFlags(flags, flags.workers);

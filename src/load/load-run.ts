@@ -4,7 +4,7 @@ import { LoadAggregator } from "./load-aggregator.js";
 import { checkPhases, type LoadOptions, type LoadResult } from "./load-settings.js";
 import type { FromThread, ThreadConfig } from "./load-thread.js";
 import { LoadThread } from "./load-thread-handle.js";
-import { checkLocalTarget } from "./local-target.js";
+import { checkLocalTarget, remoteOrigins } from "./local-target.js";
 
 /**
  * Runs one load cell: a probe thread for the whole run and a heavy thread
@@ -22,8 +22,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   // The measured run; the probe runs the warm-up before it.
   const totalMs = baselineMs + heavyMs + phases.recoveryS * 1000;
 
+  const allowedOrigins = remoteOrigins();
   const probeConfig: ThreadConfig = {
     role: "probe",
+    allowedOrigins,
     probe: {
       target: probe.target,
       baseUrl: options.baseUrl,
@@ -51,6 +53,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   const heavyConfig: ThreadConfig = {
     role: "heavy",
+    allowedOrigins,
     heavy: {
       format: options.format,
       strategy: options.strategy,

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { createHeavyCaller, type HeavyCallOptions } from "./heavy-call.js";
+import { allowOrigins } from "./local-target.js";
 import { createProbeCaller, type ProbeCallOptions } from "./probe-call.js";
 import type { RequestRecord, WorkloadOptions, WorkloadResult } from "./workload.js";
 import { runWorkload } from "./workload.js";
@@ -18,9 +19,13 @@ export type ThreadWorkload = Pick<
   maxCalls: number;
 };
 
-export type ThreadConfig =
+export type ThreadConfig = (
   | { role: "probe"; probe: ProbeCallOptions; workload: ThreadWorkload }
-  | { role: "heavy"; heavy: HeavyCallOptions; workload: ThreadWorkload };
+  | { role: "heavy"; heavy: HeavyCallOptions; workload: ThreadWorkload }
+) & {
+  /** Non-loopback origins the user allowed (`--allow-remote`). */
+  allowedOrigins?: string[];
+};
 
 /** Parent → thread. */
 export type ToThread = { type: "start" } | { type: "stop" };
@@ -46,6 +51,7 @@ async function main(): Promise<void> {
     throw new Error("load-thread.ts must run in a worker thread");
   }
   const config = workerData as ThreadConfig;
+  allowOrigins(config.allowedOrigins ?? []);
   const caller =
     config.role === "probe" ? createProbeCaller(config.probe) : createHeavyCaller(config.heavy);
   const stop = new AbortController();
@@ -64,7 +70,10 @@ async function main(): Promise<void> {
       if (message.type === "start") {
         resolve();
       } else {
+        // A stop before the start (Ctrl-C in the baseline, before the heavy
+        // phase) ends the thread now instead of at its planned start.
         stop.abort("stopped");
+        resolve();
       }
     });
   });
