@@ -1,8 +1,10 @@
+import type { DescMethod } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { isConnectionError } from "../load/connection-error.js";
 import { grpcCallSpec } from "../load/grpc-spec.js";
 import { rawCall } from "../load/raw-call.js";
 import { openRawConnection, type RawConnection, type RawRequest } from "../load/raw-client.js";
+import { findServiceMethod, loadSchema } from "../load/schema-source.js";
 import { type CallOutcome, runWorkload } from "../load/workload.js";
 import { type GhzSettings, ghzLimits, ghzReportOptions } from "./ghz-settings.js";
 import { findMethod, parseRequests } from "./method-lookup.js";
@@ -11,6 +13,8 @@ import type { GhzReport } from "./report-types.js";
 import { goErrorString, outcomeFromError } from "./status-names.js";
 
 export interface RunGhzOptions {
+  /** `-i`: import paths of a `--proto` that is not compiled in. Default: the proto's directory. */
+  importPaths?: string[];
   /** Cancels the run; the report is still built (end reason "cancel"). */
   signal?: AbortSignal;
 }
@@ -28,7 +32,7 @@ export async function runGhz(
   settings: GhzSettings,
   options: RunGhzOptions = {},
 ): Promise<GhzReport> {
-  const method = findMethod(settings.call);
+  const method = await resolveMethod(settings, options.importPaths);
   const maxTimeoutMs = ghzLimits.timeoutNs / 1e6;
   // `-t 0` means no deadline in ghz; the engine still needs an upper bound.
   const deadlineMs = settings.timeoutNs > 0 ? Math.ceil(settings.timeoutNs / 1e6) : undefined;
@@ -119,5 +123,34 @@ export async function runGhz(
     for (const c of conns) {
       c.close();
     }
+  }
+}
+
+/**
+ * The compiled-in method `--call` names or, when it is not one of them and a
+ * `--proto` is given, the method of that proto (compiled at run time, as
+ * ghz does): loopstall ghz then loads any gRPC service.
+ */
+async function resolveMethod(
+  settings: GhzSettings,
+  importPaths: string[] | undefined,
+): Promise<DescMethod> {
+  try {
+    return findMethod(settings.call);
+  } catch (error) {
+    if (settings.proto === undefined) {
+      throw error;
+    }
+    const registry = await loadSchema({
+      proto: settings.proto,
+      ...(importPaths !== undefined && importPaths.length > 0 && { importPaths }),
+    });
+    const method = findServiceMethod(registry, settings.call);
+    if (method.methodKind !== "unary" && method.methodKind !== "server_streaming") {
+      throw new Error(
+        `call "${settings.call}": only unary and server-streaming methods are supported`,
+      );
+    }
+    return method;
   }
 }

@@ -10,6 +10,7 @@ import {
   ownServiceProto,
   startOwnService,
 } from "../../test/support/own-service.js";
+import { runGhzCli } from "../ghz/ghz-command.js";
 import { createLoadCommand } from "./load-cli.js";
 import type { LoadResult } from "./load-settings.js";
 
@@ -142,6 +143,35 @@ describe("loopstall load against a service of your own (inventory.v1, not BankSe
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("is loaded by loopstall ghz too, from its --proto and -i", async () => {
+    let out = "";
+    const code = await runGhzCli(
+      [
+        "--insecure",
+        "--proto",
+        ownServiceProto.proto,
+        "-i",
+        ownServiceProto.importPaths.join(","),
+        "--call",
+        "inventory.v1.Inventory.ListItems",
+        "-d",
+        '{"count": 10, "prefix": "g"}',
+        "-n",
+        "20",
+        "-c",
+        "2",
+        "-O",
+        "json",
+        new URL(service.url).host,
+      ],
+      { stdout: (t) => (out += t), stderr: () => {} },
+    );
+    assert.equal(code, 0);
+    const report = JSON.parse(out) as { statusCodeDistribution: Record<string, number> };
+    assert.deepEqual(report.statusCodeDistribution, { OK: 20 });
+    assert.deepEqual(service.lastListRequest, { count: 10, prefix: "g" });
   });
 
   const heavy = ["--heavy-call", "inventory.v1.Inventory/ListItems"];
