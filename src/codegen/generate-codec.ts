@@ -214,28 +214,31 @@ function scalarWrite(scalar: ScalarType, v: string): string {
   }
 }
 
-/** JSON expression of a scalar's value. */
+/** A statement writing the JSON of a scalar `v` at `p`. */
 function scalarJson(scalar: ScalarType, v: string): string {
   switch (scalar) {
     case ScalarType.STRING:
-      return `q(${v})`;
+      return `p = js(${v}, p);`;
     case ScalarType.BYTES:
-      return `bj(${v})`;
+      return `p = ju(bj(${v}), p);`;
     case ScalarType.BOOL:
-      return `(${v} ? "true" : "false")`;
+      return `p = ja(${v} ? "true" : "false", p);`;
     case ScalarType.DOUBLE:
     case ScalarType.FLOAT:
-      return `dj(${v})`;
+      return `p = ja(dj(${v}), p);`;
     case ScalarType.INT64:
     case ScalarType.UINT64:
     case ScalarType.SINT64:
     case ScalarType.FIXED64:
     case ScalarType.SFIXED64:
-      return `'"' + ${v} + '"'`;
+      return `p = ja('"' + ${v} + '"', p);`;
     default:
-      return `("" + ${v})`;
+      return `p = jn(${v}, p);`;
   }
 }
+
+/** Room a fixed-size JSON value needs (strings, bytes and messages make their own). */
+const valueRoom = 32;
 
 /**
  * The presence test of an implicit-presence scalar `v`, for messages and
@@ -263,6 +266,16 @@ function bytesLiteral(bytes: number[]): string {
   return bytes.map((b) => `B[p++] = ${b};`).join(" ");
 }
 
+/** Drops a loop's `const x = …;` from a line that never reads x (fallback writes take bytes recorded by the size pass). */
+function pruneItem(line: Printable[]): Printable[] {
+  const text = line.map((part) => (typeof part === "string" ? part : "")).join("");
+  const decl = /const x = v\[(?:k|key)\]; /;
+  if (!decl.test(text) || (text.replace(decl, "").match(/\bx\b/g) ?? []).length > 0) {
+    return line;
+  }
+  return line.map((part) => (typeof part === "string" ? part.replace(decl, "") : part));
+}
+
 class FileGenerator {
   readonly #f: GeneratedFile;
   readonly #file: DescFile;
@@ -271,6 +284,7 @@ class FileGenerator {
   readonly #names = new Map<string, string>();
   readonly #enumTables: Printable[][] = [];
   #enumCount = 0;
+  readonly #enumNames = new Map<string, string>();
 
   constructor(f: GeneratedFile, file: DescFile, schema: Schema) {
     this.#f = f;
@@ -298,11 +312,11 @@ class FileGenerator {
       f.print(...table);
     }
     for (const line of bodies) {
-      f.print(...line);
+      f.print(...pruneItem(line));
     }
     // Every helper counts as used, whichever field kinds this file has.
     f.print(
-      "void [L, X, vs, vw, is, iw, zz, s64, u64, z64, v64s, v64w, f64w, f32w, dw, fw, ss, sw, bs, bw, xs, xw, us, uw, q, dj, bj, k32, kb, pb, pj, E, codec, fallbackCodec];",
+      "void [L, X, vs, vw, is, iw, zz, s64, u64, z64, v64s, v64w, f64w, f32w, dw, fw, ss, sw, bs, bw, xs, xw, us, uw, jr, ja, jn, ju, js, dj, bj, k32, kb, pb, pj, E, codec, fallbackCodec];",
     );
   }
 
@@ -332,9 +346,7 @@ class FileGenerator {
         oneofs.set(field.oneof, `o${oneofs.size}`);
       }
     }
-    const loadOneofs = [...oneofs].map(
-      ([o, name]) => `  const ${name} = m.${o.localName}; `,
-    );
+    const loadOneofs = [...oneofs].map(([o, name]) => `  const ${name} = m.${o.localName}; `);
     const empty = sorted.length === 0;
     const size: Printable[][] = [
       [`function s_${stem}(m: $Any): number {`],
@@ -344,7 +356,11 @@ class FileGenerator {
       [`function w_${stem}(m: $Any, p: number): number {`],
       [empty ? "" : "  let v: $Any;"],
     ];
-    const json: Printable[][] = [[`function j_${stem}(${empty ? "_m" : "m"}: $Any): string {`], [empty ? "" : '  let s = "{"; let c = false; let v: $Any;']];
+    const json: Printable[][] = [
+      [`function j_${stem}(${empty ? "_m" : "m"}: $Any, p: number): number {`],
+      [empty ? "  jr(p + 2);" : "  let c = false; let v: $Any; jr(p + 1);"],
+      ["  J[p++] = 123;"],
+    ];
     for (const line of loadOneofs) {
       size.push([line]);
       write.push([line]);
@@ -362,7 +378,7 @@ class FileGenerator {
     const typeName = JSON.stringify(m.typeName);
     size.push([`  return n + us(m, ${typeName});`], ["}"]);
     write.push([`  return uw(m, ${typeName}, p);`], ["}"]);
-    json.push([empty ? '  return "{}";' : '  return s + "}";'], ["}"]);
+    json.push(["  jr(p + 1); J[p++] = 125; return p;"], ["}"]);
     return [
       ...size,
       ...write,
@@ -395,7 +411,9 @@ class FileGenerator {
       kind: "protobuf-es",
       schema: this.#f.importSchema(child),
       wrapper:
-        field.fieldKind === "message" && field.oneof === undefined && wrapperNames.has(child.typeName),
+        field.fieldKind === "message" &&
+        field.oneof === undefined &&
+        wrapperNames.has(child.typeName),
     };
   }
 
@@ -411,20 +429,20 @@ class FileGenerator {
             `{ const i = Ln++; const c = s_${ref.name}(${x} ?? E); L[i] = c; n += vs(c) + c; }`,
           ],
           write: [`p = vw(L[Lr++] as number, p); p = w_${ref.name}(${x} ?? E, p);`],
-          json: [`j_${ref.name}(${x} ?? E)`],
+          json: [`p = j_${ref.name}(${x} ?? E, p);`],
         };
       case "codec":
         return {
           size: ["n += xs(", ref.codec, `.toBinary(${x} ?? E));`],
           write: ["p = xw(p);"],
-          json: [ref.codec, `.toJsonString(${x} ?? E)`],
+          json: ["p = ju(", ref.codec, `.toJsonString(${x} ?? E), p);`],
         };
       case "protobuf-es": {
         const init = ref.wrapper ? `{ value: ${x} }` : `${x} ?? E`;
         return {
           size: ["n += xs(pb(", ref.schema, `, ${init}));`],
           write: ["p = xw(p);"],
-          json: ["pj(", ref.schema, `, ${init})`],
+          json: ["p = ju(pj(", ref.schema, `, ${init}), p);`],
         };
       }
     }
@@ -432,10 +450,15 @@ class FileGenerator {
 
   #enumTable(field: DescField): string {
     const desc = field.enum as NonNullable<DescField["enum"]>;
+    const known = this.#enumNames.get(desc.typeName);
+    if (known !== undefined) {
+      return known;
+    }
     const name = `N${this.#enumCount++}`;
+    this.#enumNames.set(desc.typeName, name);
     const entries = Object.keys(desc.value).map((n) => {
       const value = desc.value[Number(n)];
-      return `${n}: ${JSON.stringify(JSON.stringify(value?.jsonName ?? ""))}`;
+      return `${JSON.stringify(n)}: ${JSON.stringify(JSON.stringify(value?.jsonName ?? ""))}`;
     });
     this.#enumTables.push([
       `/** JSON names of ${desc.typeName}. */`,
@@ -448,9 +471,10 @@ class FileGenerator {
   #enumJson(field: DescField, v: string): string {
     const desc = field.enum as NonNullable<DescField["enum"]>;
     if (desc.typeName === "google.protobuf.NullValue") {
-      return '"null"';
+      return 'p = ja("null", p);';
     }
-    return `(${this.#enumTable(field)}[${v}] ?? "" + ${v})`;
+    const longest = Math.max(...desc.values.map((e) => e.jsonName.length));
+    return `jr(p + ${longest + 2}); p = ja(${this.#enumTable(field)}[${v}] ?? "" + ${v}, p);`;
   }
 
   #field(
@@ -462,7 +486,9 @@ class FileGenerator {
     json: Printable[][],
   ): void {
     const key = `${JSON.stringify(field.jsonName)}:`;
-    const jsonKey = `s += c ? ${JSON.stringify(`,${key}`)} : ${JSON.stringify(key)}; c = true;`;
+    // The key's bytes, unrolled: a JSON name is a proto identifier, ASCII.
+    const keyBytes = [...Buffer.from(key, "utf8")].map((b) => `J[p++] = ${b};`).join(" ");
+    const jsonKey = `jr(p + ${key.length + 1 + valueRoom}); if (c) J[p++] = 44; c = true; ${keyBytes}`;
     const guard = (present: string) =>
       oneofCase !== undefined ? `if (${oneofCase}) { ${load}` : `${load} if (${present}) {`;
     switch (field.fieldKind) {
@@ -483,7 +509,7 @@ class FileGenerator {
         ]);
         const value =
           field.fieldKind === "enum" ? this.#enumJson(field, "v") : scalarJson(scalar, "v");
-        json.push([`  ${guard(present)} ${jsonKey} s += ${value}; }`]);
+        json.push([`  ${guard(present)} ${jsonKey} ${value} }`]);
         return;
       }
       case "message": {
@@ -492,7 +518,7 @@ class FileGenerator {
         const value = this.#messageValue(ref, "v");
         size.push([`  ${guard("v != null")} n += ${tag.length}; `, ...value.size, " }"]);
         write.push([`  ${guard("v != null")} ${bytesLiteral(tag)} `, ...value.write, " }"]);
-        json.push([`  ${guard("v != null")} ${jsonKey} s += `, ...value.json, "; }"]);
+        json.push([`  ${guard("v != null")} ${jsonKey} `, ...value.json, " }"]);
         return;
       }
       case "list": {
@@ -505,9 +531,9 @@ class FileGenerator {
           size.push([head, ` n += ${tag.length} * v.length; ${loop}`, ...value.size, " } }"]);
           write.push([head, ` ${loop}${bytesLiteral(tag)} `, ...value.write, " } }"]);
           json.push([
-            `${head} ${jsonKey} s += "["; ${loop}if (k > 0) s += ","; s += `,
+            `${head} ${jsonKey} J[p++] = 91; ${loop}jr(p + 1); if (k > 0) J[p++] = 44; `,
             ...value.json,
-            '; } s += "]"; }',
+            " } jr(p + 1); J[p++] = 93; }",
           ]);
           return;
         }
@@ -517,7 +543,7 @@ class FileGenerator {
         const itemJson =
           field.listKind === "enum" ? this.#enumJson(field, "x") : scalarJson(scalar, "x");
         json.push([
-          `${head} ${jsonKey} s += "["; ${loop}if (k > 0) s += ","; s += ${itemJson}; } s += "]"; }`,
+          `${head} ${jsonKey} J[p++] = 91; ${loop}jr(p + ${1 + valueRoom}); if (k > 0) J[p++] = 44; ${itemJson} } jr(p + 1); J[p++] = 93; }`,
         ]);
         if (field.packed) {
           const tag = tagBytes(field.number, LEN);
@@ -538,7 +564,12 @@ class FileGenerator {
           return;
         }
         const tag = tagBytes(field.number, wireTypeOf(scalar));
-        size.push([`${head} n += ${tag.length} * v.length; ${loop}${pre}n += ${scalarSize(scalar, "x")}; } }`]);
+        const itemSize = scalarSize(scalar, "x");
+        size.push([
+          /^\d+$/.test(itemSize)
+            ? `${head} n += ${tag.length + Number(itemSize)} * v.length; }`
+            : `${head} n += ${tag.length} * v.length; ${loop}${pre}n += ${itemSize}; } }`,
+        ]);
         write.push([
           `${head} ${loop}${pre}${bytesLiteral(tag)} p = ${scalarWrite(scalar, "x")}; } }`,
         ]);
@@ -560,7 +591,8 @@ class FileGenerator {
     json: Printable[][],
   ): void {
     const head = `  ${load} if (v != null) { const ks = Object.keys(v); if (ks.length > 0) {`;
-    const loop = "for (let k = 0; k < ks.length; k++) { const key = ks[k] as string; const x = v[key]; ";
+    const loop =
+      "for (let k = 0; k < ks.length; k++) { const key = ks[k] as string; const x = v[key]; ";
     const tag = tagBytes(field.number, LEN);
     const keyScalar = field.mapKey;
     const keyTag = tagBytes(1, wireTypeOf(keyScalar));
@@ -589,7 +621,9 @@ class FileGenerator {
       // #messageValue adds to n; entries add to e.
       valueSize = [
         "e += 1; ",
-        ...value.size.map((part) => (typeof part === "string" ? part.replace(/\bn \+=/g, "e +=") : part)),
+        ...value.size.map((part) =>
+          typeof part === "string" ? part.replace(/\bn \+=/g, "e +=") : part,
+        ),
       ];
       valueWrite = ["B[p++] = 18; ", ...value.write];
       valueJson = value.json;
@@ -601,8 +635,14 @@ class FileGenerator {
       valueWrite = [`${pre}${bytesLiteral(vTag)} p = ${scalarWrite(scalar, "x")};`];
       valueJson = [field.mapKind === "enum" ? this.#enumJson(field, "x") : scalarJson(scalar, "x")];
     }
+    // The size pass loads only what a variable-size key or value needs.
+    const valueText = valueSize.map((part) => (typeof part === "string" ? part : "pb")).join("");
+    const sizeKey = /\bkv\b/.test(keySize) || keyPre !== "" ? `${keyLoad}${keySize}` : keySize;
+    const needX = /\bx\b/.test(valueText);
+    const needKey = needX || /\bkey\b/.test(sizeKey);
+    const sizeLoop = `for (let k = 0; k < ks.length; k++) { ${needKey ? "const key = ks[k] as string; " : ""}${needX ? "const x = v[key]; " : ""}`;
     size.push([
-      `${head} ${loop}const i = Ln++; let e = 0; ${keyLoad}${keySize} `,
+      `${head} ${sizeLoop}const i = Ln++; let e = 0; ${sizeKey} `,
       ...valueSize,
       ` L[i] = e; n += ${tag.length} + vs(e) + e; } } }`,
     ]);
@@ -612,9 +652,9 @@ class FileGenerator {
       " } } }",
     ]);
     json.push([
-      `${head} ${jsonKey} s += "{"; ${loop}if (k > 0) s += ","; s += q(key) + ":" + `,
+      `${head} ${jsonKey} J[p++] = 123; ${loop}jr(p + 1); if (k > 0) J[p++] = 44; p = js(key, p); jr(p + ${1 + valueRoom}); J[p++] = 58; `,
       ...valueJson,
-      '; } s += "}"; } }',
+      " } jr(p + 1); J[p++] = 125; } }",
     ]);
   }
 }

@@ -39,8 +39,6 @@ let hi = 0;
 /** An empty init object, for message values protobuf-es writes as empty messages. */
 const E: $Any = {};
 const utf8 = new TextEncoder();
-/** Characters JSON.stringify escapes, and surrogates (escaped when lone). */
-const ESC = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 /** Size of a uint32 varint. */
 function vs(v: number): number {
@@ -262,9 +260,66 @@ function uw(m: $Any, typeName: string, p: number): number {
   }
   return p;
 }
-/** A JSON string, escaped exactly as JSON.stringify escapes it. */
-function q(s: string): string {
-  return ESC.test(s) ? JSON.stringify(s) : '"' + s + '"';
+/**
+ * The JSON output buffer. JSON is written as UTF-8 bytes in one pass: every
+ * field first makes sure of room for its fixed-size part (jr), strings of
+ * room for their worst case.
+ */
+let J = new Uint8Array(0);
+const utf8Decoder = new TextDecoder();
+/** Makes room for the buffer to hold n bytes. */
+function jr(n: number): void {
+  if (n > J.length) {
+    const next = new Uint8Array(Math.max(n, J.length * 2));
+    next.set(J);
+    J = next;
+  }
+}
+/** Writes an ASCII string (keys, numbers, enum names, base64). */
+function ja(s: string, p: number): number {
+  const b = J;
+  for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+  return p;
+}
+/** Writes a 32-bit integer in decimal, as String(v) does. */
+function jn(v: number, p: number): number {
+  if (v < 0 || v > 0x7fffffff || v !== (v | 0)) return ja("" + v, p);
+  const b = J;
+  if (v < 10) {
+    b[p++] = 48 + v;
+    return p;
+  }
+  let digits = 1;
+  for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+  let q = p + digits;
+  for (let t = v; q > p; t = (t / 10) | 0) b[--q] = 48 + (t % 10);
+  return p + digits;
+}
+/** Writes any string as UTF-8 (a JSON text already escaped). */
+function ju(s: string, p: number): number {
+  jr(p + 3 * s.length);
+  return p + utf8.encodeInto(s, J.subarray(p)).written;
+}
+/**
+ * Writes a JSON string, escaped exactly as JSON.stringify escapes it: plain
+ * ASCII is copied, anything else (control characters, quote, backslash,
+ * non-ASCII, lone surrogates) is left to JSON.stringify.
+ */
+function js(s: string, p: number): number {
+  const len = s.length;
+  jr(p + len + 2);
+  const b = J;
+  const start = p;
+  b[p++] = 34;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 34 || c === 92 || c > 0x7e) {
+      return ju(JSON.stringify(s), start);
+    }
+    b[p++] = c;
+  }
+  b[p++] = 34;
+  return p;
 }
 /** A float or double in proto3 JSON. */
 function dj(v: number): string {
@@ -307,8 +362,21 @@ function codec<Desc extends $DescMessage>(
   schema: Desc,
   size: (m: $Any) => number,
   write: (m: $Any, p: number) => number,
-  json: (m: $Any) => string,
+  json: (m: $Any, p: number) => number,
 ): MessageCodec<Desc> {
+  /** The last JSON size, so the next buffer rarely grows. */
+  let hint = 256;
+  function jsonBytes(message: $Any): Uint8Array<ArrayBuffer> {
+    J = new Uint8Array(hint);
+    try {
+      const end = json(message, 0);
+      hint = Math.min(end + (end >> 4) + 64, 1 << 30);
+      const out = J;
+      return end > out.length - (out.length >> 2) ? out.subarray(0, end) : out.slice(0, end);
+    } finally {
+      J = new Uint8Array(0);
+    }
+  }
   return {
     schema,
     generated: true,
@@ -336,11 +404,9 @@ function codec<Desc extends $DescMessage>(
       return out;
     },
     toJsonString(message) {
-      return json(message);
+      return utf8Decoder.decode(jsonBytes(message));
     },
-    toJsonBytes(message) {
-      return utf8.encode(json(message));
-    },
+    toJsonBytes: jsonBytes,
   };
 }
 

@@ -4,7 +4,6 @@
 
 import { AddressSchema, BankAccountSchema, ClientSchema, ListClientsRequestSchema, ListClientsResponseSchema, LiveRequestSchema, LiveResponseSchema, StreamClientsRequestSchema, StreamClientsResponseSchema, TreeShapeSchema } from "./bank_pb.js";
 
-/* eslint-disable */
 // biome-ignore-all lint: generated code
 import {
   create as $create,
@@ -35,8 +34,6 @@ let hi = 0;
 /** An empty init object, for message values protobuf-es writes as empty messages. */
 const E: $Any = {};
 const utf8 = new TextEncoder();
-/** Characters JSON.stringify escapes, and surrogates (escaped when lone). */
-const ESC = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 /** Size of a uint32 varint. */
 function vs(v: number): number {
@@ -258,9 +255,66 @@ function uw(m: $Any, typeName: string, p: number): number {
   }
   return p;
 }
-/** A JSON string, escaped exactly as JSON.stringify escapes it. */
-function q(s: string): string {
-  return ESC.test(s) ? JSON.stringify(s) : '"' + s + '"';
+/**
+ * The JSON output buffer. JSON is written as UTF-8 bytes in one pass: every
+ * field first makes sure of room for its fixed-size part (jr), strings of
+ * room for their worst case.
+ */
+let J = new Uint8Array(0);
+const utf8Decoder = new TextDecoder();
+/** Makes room for the buffer to hold n bytes. */
+function jr(n: number): void {
+  if (n > J.length) {
+    const next = new Uint8Array(Math.max(n, J.length * 2));
+    next.set(J);
+    J = next;
+  }
+}
+/** Writes an ASCII string (keys, numbers, enum names, base64). */
+function ja(s: string, p: number): number {
+  const b = J;
+  for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+  return p;
+}
+/** Writes a 32-bit integer in decimal, as String(v) does. */
+function jn(v: number, p: number): number {
+  if (v < 0 || v > 0x7fffffff || v !== (v | 0)) return ja("" + v, p);
+  const b = J;
+  if (v < 10) {
+    b[p++] = 48 + v;
+    return p;
+  }
+  let digits = 1;
+  for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+  let q = p + digits;
+  for (let t = v; q > p; t = (t / 10) | 0) b[--q] = 48 + (t % 10);
+  return p + digits;
+}
+/** Writes any string as UTF-8 (a JSON text already escaped). */
+function ju(s: string, p: number): number {
+  jr(p + 3 * s.length);
+  return p + utf8.encodeInto(s, J.subarray(p)).written;
+}
+/**
+ * Writes a JSON string, escaped exactly as JSON.stringify escapes it: plain
+ * ASCII is copied, anything else (control characters, quote, backslash,
+ * non-ASCII, lone surrogates) is left to JSON.stringify.
+ */
+function js(s: string, p: number): number {
+  const len = s.length;
+  jr(p + len + 2);
+  const b = J;
+  const start = p;
+  b[p++] = 34;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 34 || c === 92 || c > 0x7e) {
+      return ju(JSON.stringify(s), start);
+    }
+    b[p++] = c;
+  }
+  b[p++] = 34;
+  return p;
 }
 /** A float or double in proto3 JSON. */
 function dj(v: number): string {
@@ -303,8 +357,21 @@ function codec<Desc extends $DescMessage>(
   schema: Desc,
   size: (m: $Any) => number,
   write: (m: $Any, p: number) => number,
-  json: (m: $Any) => string,
+  json: (m: $Any, p: number) => number,
 ): MessageCodec<Desc> {
+  /** The last JSON size, so the next buffer rarely grows. */
+  let hint = 256;
+  function jsonBytes(message: $Any): Uint8Array<ArrayBuffer> {
+    J = new Uint8Array(hint);
+    try {
+      const end = json(message, 0);
+      hint = Math.min(end + (end >> 4) + 64, 1 << 30);
+      const out = J;
+      return end > out.length - (out.length >> 2) ? out.subarray(0, end) : out.slice(0, end);
+    } finally {
+      J = new Uint8Array(0);
+    }
+  }
   return {
     schema,
     generated: true,
@@ -332,11 +399,9 @@ function codec<Desc extends $DescMessage>(
       return out;
     },
     toJsonString(message) {
-      return json(message);
+      return utf8Decoder.decode(jsonBytes(message));
     },
-    toJsonBytes(message) {
-      return utf8.encode(json(message));
-    },
+    toJsonBytes: jsonBytes,
   };
 }
 
@@ -376,18 +441,19 @@ function w_Address(m: $Any, p: number): number {
   v = m.careOf; if (v != null) { B[p++] = 74; p = sw(v, p); }
   return uw(m, "bank.v1.Address", p);
 }
-function j_Address(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.id; if (v != null && v != 0) { s += c ? ",\"id\":" : "\"id\":"; c = true; s += ("" + v); }
-  v = m.street; if (v != null) { s += c ? ",\"street\":" : "\"street\":"; c = true; s += q(v); }
-  v = m.building; if (v != null) { s += c ? ",\"building\":" : "\"building\":"; c = true; s += q(v); }
-  v = m.city; if (v != null) { s += c ? ",\"city\":" : "\"city\":"; c = true; s += q(v); }
-  v = m.district; if (v != null) { s += c ? ",\"district\":" : "\"district\":"; c = true; s += q(v); }
-  v = m.region; if (v != null) { s += c ? ",\"region\":" : "\"region\":"; c = true; s += q(v); }
-  v = m.postalCode; if (v != null) { s += c ? ",\"postalCode\":" : "\"postalCode\":"; c = true; s += q(v); }
-  v = m.country; if (v != null) { s += c ? ",\"country\":" : "\"country\":"; c = true; s += q(v); }
-  v = m.careOf; if (v != null) { s += c ? ",\"careOf\":" : "\"careOf\":"; c = true; s += q(v); }
-  return s + "}";
+function j_Address(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.id; if (v != null && v != 0) { jr(p + 38); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 105; J[p++] = 100; J[p++] = 34; J[p++] = 58; p = jn(v, p); }
+  v = m.street; if (v != null) { jr(p + 42); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 115; J[p++] = 116; J[p++] = 114; J[p++] = 101; J[p++] = 101; J[p++] = 116; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.building; if (v != null) { jr(p + 44); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 98; J[p++] = 117; J[p++] = 105; J[p++] = 108; J[p++] = 100; J[p++] = 105; J[p++] = 110; J[p++] = 103; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.city; if (v != null) { jr(p + 40); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 99; J[p++] = 105; J[p++] = 116; J[p++] = 121; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.district; if (v != null) { jr(p + 44); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 100; J[p++] = 105; J[p++] = 115; J[p++] = 116; J[p++] = 114; J[p++] = 105; J[p++] = 99; J[p++] = 116; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.region; if (v != null) { jr(p + 42); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 114; J[p++] = 101; J[p++] = 103; J[p++] = 105; J[p++] = 111; J[p++] = 110; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.postalCode; if (v != null) { jr(p + 46); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 112; J[p++] = 111; J[p++] = 115; J[p++] = 116; J[p++] = 97; J[p++] = 108; J[p++] = 67; J[p++] = 111; J[p++] = 100; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.country; if (v != null) { jr(p + 43); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 99; J[p++] = 111; J[p++] = 117; J[p++] = 110; J[p++] = 116; J[p++] = 114; J[p++] = 121; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.careOf; if (v != null) { jr(p + 42); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 99; J[p++] = 97; J[p++] = 114; J[p++] = 101; J[p++] = 79; J[p++] = 102; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of bank.v1.Address, byte-identical to protobuf-es.
@@ -436,26 +502,27 @@ function w_BankAccount(m: $Any, p: number): number {
   v = m.notes; if (v != null) { B[p++] = 138; B[p++] = 1; p = sw(v, p); }
   return uw(m, "bank.v1.BankAccount", p);
 }
-function j_BankAccount(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.id; if (v != null && v != 0) { s += c ? ",\"id\":" : "\"id\":"; c = true; s += ("" + v); }
-  v = m.address; if (v != null) { s += c ? ",\"address\":" : "\"address\":"; c = true; s += j_Address(v ?? E); }
-  v = m.iban; if (v != null) { s += c ? ",\"iban\":" : "\"iban\":"; c = true; s += q(v); }
-  v = m.bic; if (v != null) { s += c ? ",\"bic\":" : "\"bic\":"; c = true; s += q(v); }
-  v = m.currency; if (v != null) { s += c ? ",\"currency\":" : "\"currency\":"; c = true; s += q(v); }
-  v = m.accountNumber; if (v != null) { s += c ? ",\"accountNumber\":" : "\"accountNumber\":"; c = true; s += q(v); }
-  v = m.bankName; if (v != null) { s += c ? ",\"bankName\":" : "\"bankName\":"; c = true; s += q(v); }
-  v = m.branch; if (v != null) { s += c ? ",\"branch\":" : "\"branch\":"; c = true; s += q(v); }
-  v = m.holderName; if (v != null) { s += c ? ",\"holderName\":" : "\"holderName\":"; c = true; s += q(v); }
-  v = m.nickname; if (v != null) { s += c ? ",\"nickname\":" : "\"nickname\":"; c = true; s += q(v); }
-  v = m.accountType; if (v != null) { s += c ? ",\"accountType\":" : "\"accountType\":"; c = true; s += q(v); }
-  v = m.status; if (v != null) { s += c ? ",\"status\":" : "\"status\":"; c = true; s += q(v); }
-  v = m.openedOn; if (v != null) { s += c ? ",\"openedOn\":" : "\"openedOn\":"; c = true; s += q(v); }
-  v = m.closedOn; if (v != null) { s += c ? ",\"closedOn\":" : "\"closedOn\":"; c = true; s += q(v); }
-  v = m.routingNumber; if (v != null) { s += c ? ",\"routingNumber\":" : "\"routingNumber\":"; c = true; s += q(v); }
-  v = m.sortCode; if (v != null) { s += c ? ",\"sortCode\":" : "\"sortCode\":"; c = true; s += q(v); }
-  v = m.notes; if (v != null) { s += c ? ",\"notes\":" : "\"notes\":"; c = true; s += q(v); }
-  return s + "}";
+function j_BankAccount(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.id; if (v != null && v != 0) { jr(p + 38); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 105; J[p++] = 100; J[p++] = 34; J[p++] = 58; p = jn(v, p); }
+  v = m.address; if (v != null) { jr(p + 43); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 97; J[p++] = 100; J[p++] = 100; J[p++] = 114; J[p++] = 101; J[p++] = 115; J[p++] = 115; J[p++] = 34; J[p++] = 58; p = j_Address(v ?? E, p); }
+  v = m.iban; if (v != null) { jr(p + 40); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 105; J[p++] = 98; J[p++] = 97; J[p++] = 110; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.bic; if (v != null) { jr(p + 39); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 98; J[p++] = 105; J[p++] = 99; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.currency; if (v != null) { jr(p + 44); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 99; J[p++] = 117; J[p++] = 114; J[p++] = 114; J[p++] = 101; J[p++] = 110; J[p++] = 99; J[p++] = 121; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.accountNumber; if (v != null) { jr(p + 49); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 97; J[p++] = 99; J[p++] = 99; J[p++] = 111; J[p++] = 117; J[p++] = 110; J[p++] = 116; J[p++] = 78; J[p++] = 117; J[p++] = 109; J[p++] = 98; J[p++] = 101; J[p++] = 114; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.bankName; if (v != null) { jr(p + 44); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 98; J[p++] = 97; J[p++] = 110; J[p++] = 107; J[p++] = 78; J[p++] = 97; J[p++] = 109; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.branch; if (v != null) { jr(p + 42); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 98; J[p++] = 114; J[p++] = 97; J[p++] = 110; J[p++] = 99; J[p++] = 104; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.holderName; if (v != null) { jr(p + 46); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 104; J[p++] = 111; J[p++] = 108; J[p++] = 100; J[p++] = 101; J[p++] = 114; J[p++] = 78; J[p++] = 97; J[p++] = 109; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.nickname; if (v != null) { jr(p + 44); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 110; J[p++] = 105; J[p++] = 99; J[p++] = 107; J[p++] = 110; J[p++] = 97; J[p++] = 109; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.accountType; if (v != null) { jr(p + 47); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 97; J[p++] = 99; J[p++] = 99; J[p++] = 111; J[p++] = 117; J[p++] = 110; J[p++] = 116; J[p++] = 84; J[p++] = 121; J[p++] = 112; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.status; if (v != null) { jr(p + 42); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 115; J[p++] = 116; J[p++] = 97; J[p++] = 116; J[p++] = 117; J[p++] = 115; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.openedOn; if (v != null) { jr(p + 44); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 111; J[p++] = 112; J[p++] = 101; J[p++] = 110; J[p++] = 101; J[p++] = 100; J[p++] = 79; J[p++] = 110; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.closedOn; if (v != null) { jr(p + 44); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 99; J[p++] = 108; J[p++] = 111; J[p++] = 115; J[p++] = 101; J[p++] = 100; J[p++] = 79; J[p++] = 110; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.routingNumber; if (v != null) { jr(p + 49); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 114; J[p++] = 111; J[p++] = 117; J[p++] = 116; J[p++] = 105; J[p++] = 110; J[p++] = 103; J[p++] = 78; J[p++] = 117; J[p++] = 109; J[p++] = 98; J[p++] = 101; J[p++] = 114; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.sortCode; if (v != null) { jr(p + 44); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 115; J[p++] = 111; J[p++] = 114; J[p++] = 116; J[p++] = 67; J[p++] = 111; J[p++] = 100; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.notes; if (v != null) { jr(p + 41); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 110; J[p++] = 111; J[p++] = 116; J[p++] = 101; J[p++] = 115; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of bank.v1.BankAccount, byte-identical to protobuf-es.
@@ -492,20 +559,21 @@ function w_Client(m: $Any, p: number): number {
   v = m.nationality; if (v != null) { B[p++] = 90; p = sw(v, p); }
   return uw(m, "bank.v1.Client", p);
 }
-function j_Client(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.id; if (v != null && v != 0) { s += c ? ",\"id\":" : "\"id\":"; c = true; s += ("" + v); }
-  v = m.address; if (v != null) { s += c ? ",\"address\":" : "\"address\":"; c = true; s += j_Address(v ?? E); }
-  v = m.bankAccounts; if (v != null && v.length > 0) { s += c ? ",\"bankAccounts\":" : "\"bankAccounts\":"; c = true; s += "["; for (let k = 0; k < v.length; k++) { const x = v[k]; if (k > 0) s += ","; s += j_BankAccount(x ?? E); } s += "]"; }
-  v = m.firstName; if (v != null) { s += c ? ",\"firstName\":" : "\"firstName\":"; c = true; s += q(v); }
-  v = m.lastName; if (v != null) { s += c ? ",\"lastName\":" : "\"lastName\":"; c = true; s += q(v); }
-  v = m.email; if (v != null) { s += c ? ",\"email\":" : "\"email\":"; c = true; s += q(v); }
-  v = m.phone; if (v != null) { s += c ? ",\"phone\":" : "\"phone\":"; c = true; s += q(v); }
-  v = m.company; if (v != null) { s += c ? ",\"company\":" : "\"company\":"; c = true; s += q(v); }
-  v = m.taxId; if (v != null) { s += c ? ",\"taxId\":" : "\"taxId\":"; c = true; s += q(v); }
-  v = m.dateOfBirth; if (v != null) { s += c ? ",\"dateOfBirth\":" : "\"dateOfBirth\":"; c = true; s += q(v); }
-  v = m.nationality; if (v != null) { s += c ? ",\"nationality\":" : "\"nationality\":"; c = true; s += q(v); }
-  return s + "}";
+function j_Client(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.id; if (v != null && v != 0) { jr(p + 38); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 105; J[p++] = 100; J[p++] = 34; J[p++] = 58; p = jn(v, p); }
+  v = m.address; if (v != null) { jr(p + 43); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 97; J[p++] = 100; J[p++] = 100; J[p++] = 114; J[p++] = 101; J[p++] = 115; J[p++] = 115; J[p++] = 34; J[p++] = 58; p = j_Address(v ?? E, p); }
+  v = m.bankAccounts; if (v != null && v.length > 0) { jr(p + 48); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 98; J[p++] = 97; J[p++] = 110; J[p++] = 107; J[p++] = 65; J[p++] = 99; J[p++] = 99; J[p++] = 111; J[p++] = 117; J[p++] = 110; J[p++] = 116; J[p++] = 115; J[p++] = 34; J[p++] = 58; J[p++] = 91; for (let k = 0; k < v.length; k++) { const x = v[k]; jr(p + 1); if (k > 0) J[p++] = 44; p = j_BankAccount(x ?? E, p); } jr(p + 1); J[p++] = 93; }
+  v = m.firstName; if (v != null) { jr(p + 45); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 102; J[p++] = 105; J[p++] = 114; J[p++] = 115; J[p++] = 116; J[p++] = 78; J[p++] = 97; J[p++] = 109; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.lastName; if (v != null) { jr(p + 44); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 108; J[p++] = 97; J[p++] = 115; J[p++] = 116; J[p++] = 78; J[p++] = 97; J[p++] = 109; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.email; if (v != null) { jr(p + 41); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 101; J[p++] = 109; J[p++] = 97; J[p++] = 105; J[p++] = 108; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.phone; if (v != null) { jr(p + 41); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 112; J[p++] = 104; J[p++] = 111; J[p++] = 110; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.company; if (v != null) { jr(p + 43); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 99; J[p++] = 111; J[p++] = 109; J[p++] = 112; J[p++] = 97; J[p++] = 110; J[p++] = 121; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.taxId; if (v != null) { jr(p + 41); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 116; J[p++] = 97; J[p++] = 120; J[p++] = 73; J[p++] = 100; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.dateOfBirth; if (v != null) { jr(p + 47); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 100; J[p++] = 97; J[p++] = 116; J[p++] = 101; J[p++] = 79; J[p++] = 102; J[p++] = 66; J[p++] = 105; J[p++] = 114; J[p++] = 116; J[p++] = 104; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  v = m.nationality; if (v != null) { jr(p + 47); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 110; J[p++] = 97; J[p++] = 116; J[p++] = 105; J[p++] = 111; J[p++] = 110; J[p++] = 97; J[p++] = 108; J[p++] = 105; J[p++] = 116; J[p++] = 121; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of bank.v1.Client, byte-identical to protobuf-es.
@@ -526,12 +594,13 @@ function w_TreeShape(m: $Any, p: number): number {
   v = m.filledStrings; if (v != null) { B[p++] = 24; p = vw(v, p); }
   return uw(m, "bank.v1.TreeShape", p);
 }
-function j_TreeShape(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.count; if (v != null) { s += c ? ",\"count\":" : "\"count\":"; c = true; s += ("" + v); }
-  v = m.accountsPerClient; if (v != null) { s += c ? ",\"accountsPerClient\":" : "\"accountsPerClient\":"; c = true; s += ("" + v); }
-  v = m.filledStrings; if (v != null) { s += c ? ",\"filledStrings\":" : "\"filledStrings\":"; c = true; s += ("" + v); }
-  return s + "}";
+function j_TreeShape(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.count; if (v != null) { jr(p + 41); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 99; J[p++] = 111; J[p++] = 117; J[p++] = 110; J[p++] = 116; J[p++] = 34; J[p++] = 58; p = jn(v, p); }
+  v = m.accountsPerClient; if (v != null) { jr(p + 53); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 97; J[p++] = 99; J[p++] = 99; J[p++] = 111; J[p++] = 117; J[p++] = 110; J[p++] = 116; J[p++] = 115; J[p++] = 80; J[p++] = 101; J[p++] = 114; J[p++] = 67; J[p++] = 108; J[p++] = 105; J[p++] = 101; J[p++] = 110; J[p++] = 116; J[p++] = 34; J[p++] = 58; p = jn(v, p); }
+  v = m.filledStrings; if (v != null) { jr(p + 49); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 102; J[p++] = 105; J[p++] = 108; J[p++] = 108; J[p++] = 101; J[p++] = 100; J[p++] = 83; J[p++] = 116; J[p++] = 114; J[p++] = 105; J[p++] = 110; J[p++] = 103; J[p++] = 115; J[p++] = 34; J[p++] = 58; p = jn(v, p); }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of bank.v1.TreeShape, byte-identical to protobuf-es.
@@ -548,10 +617,11 @@ function w_ListClientsRequest(m: $Any, p: number): number {
   v = m.shape; if (v != null) { B[p++] = 10; p = vw(L[Lr++] as number, p); p = w_TreeShape(v ?? E, p); }
   return uw(m, "bank.v1.ListClientsRequest", p);
 }
-function j_ListClientsRequest(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.shape; if (v != null) { s += c ? ",\"shape\":" : "\"shape\":"; c = true; s += j_TreeShape(v ?? E); }
-  return s + "}";
+function j_ListClientsRequest(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.shape; if (v != null) { jr(p + 41); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 115; J[p++] = 104; J[p++] = 97; J[p++] = 112; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = j_TreeShape(v ?? E, p); }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of bank.v1.ListClientsRequest, byte-identical to protobuf-es.
@@ -568,10 +638,11 @@ function w_ListClientsResponse(m: $Any, p: number): number {
   v = m.clients; if (v != null && v.length > 0) { for (let k = 0; k < v.length; k++) { const x = v[k]; B[p++] = 10; p = vw(L[Lr++] as number, p); p = w_Client(x ?? E, p); } }
   return uw(m, "bank.v1.ListClientsResponse", p);
 }
-function j_ListClientsResponse(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.clients; if (v != null && v.length > 0) { s += c ? ",\"clients\":" : "\"clients\":"; c = true; s += "["; for (let k = 0; k < v.length; k++) { const x = v[k]; if (k > 0) s += ","; s += j_Client(x ?? E); } s += "]"; }
-  return s + "}";
+function j_ListClientsResponse(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.clients; if (v != null && v.length > 0) { jr(p + 43); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 99; J[p++] = 108; J[p++] = 105; J[p++] = 101; J[p++] = 110; J[p++] = 116; J[p++] = 115; J[p++] = 34; J[p++] = 58; J[p++] = 91; for (let k = 0; k < v.length; k++) { const x = v[k]; jr(p + 1); if (k > 0) J[p++] = 44; p = j_Client(x ?? E, p); } jr(p + 1); J[p++] = 93; }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of bank.v1.ListClientsResponse, byte-identical to protobuf-es.
@@ -590,11 +661,12 @@ function w_StreamClientsRequest(m: $Any, p: number): number {
   v = m.pageSize; if (v != null) { B[p++] = 16; p = vw(v, p); }
   return uw(m, "bank.v1.StreamClientsRequest", p);
 }
-function j_StreamClientsRequest(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.shape; if (v != null) { s += c ? ",\"shape\":" : "\"shape\":"; c = true; s += j_TreeShape(v ?? E); }
-  v = m.pageSize; if (v != null) { s += c ? ",\"pageSize\":" : "\"pageSize\":"; c = true; s += ("" + v); }
-  return s + "}";
+function j_StreamClientsRequest(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.shape; if (v != null) { jr(p + 41); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 115; J[p++] = 104; J[p++] = 97; J[p++] = 112; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = j_TreeShape(v ?? E, p); }
+  v = m.pageSize; if (v != null) { jr(p + 44); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 112; J[p++] = 97; J[p++] = 103; J[p++] = 101; J[p++] = 83; J[p++] = 105; J[p++] = 122; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = jn(v, p); }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of bank.v1.StreamClientsRequest, byte-identical to protobuf-es.
@@ -611,10 +683,11 @@ function w_StreamClientsResponse(m: $Any, p: number): number {
   v = m.clients; if (v != null && v.length > 0) { for (let k = 0; k < v.length; k++) { const x = v[k]; B[p++] = 10; p = vw(L[Lr++] as number, p); p = w_Client(x ?? E, p); } }
   return uw(m, "bank.v1.StreamClientsResponse", p);
 }
-function j_StreamClientsResponse(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.clients; if (v != null && v.length > 0) { s += c ? ",\"clients\":" : "\"clients\":"; c = true; s += "["; for (let k = 0; k < v.length; k++) { const x = v[k]; if (k > 0) s += ","; s += j_Client(x ?? E); } s += "]"; }
-  return s + "}";
+function j_StreamClientsResponse(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.clients; if (v != null && v.length > 0) { jr(p + 43); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 99; J[p++] = 108; J[p++] = 105; J[p++] = 101; J[p++] = 110; J[p++] = 116; J[p++] = 115; J[p++] = 34; J[p++] = 58; J[p++] = 91; for (let k = 0; k < v.length; k++) { const x = v[k]; jr(p + 1); if (k > 0) J[p++] = 44; p = j_Client(x ?? E, p); } jr(p + 1); J[p++] = 93; }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of bank.v1.StreamClientsResponse, byte-identical to protobuf-es.
@@ -629,9 +702,10 @@ function w_LiveRequest(m: $Any, p: number): number {
 
   return uw(m, "bank.v1.LiveRequest", p);
 }
-function j_LiveRequest(_m: $Any): string {
-
-  return "{}";
+function j_LiveRequest(_m: $Any, p: number): number {
+  jr(p + 2);
+  J[p++] = 123;
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of bank.v1.LiveRequest, byte-identical to protobuf-es.
@@ -648,14 +722,15 @@ function w_LiveResponse(m: $Any, p: number): number {
   v = m.pid; if (v != null && v != 0) { B[p++] = 8; p = vw(v, p); }
   return uw(m, "bank.v1.LiveResponse", p);
 }
-function j_LiveResponse(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.pid; if (v != null && v != 0) { s += c ? ",\"pid\":" : "\"pid\":"; c = true; s += ("" + v); }
-  return s + "}";
+function j_LiveResponse(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.pid; if (v != null && v != 0) { jr(p + 39); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 112; J[p++] = 105; J[p++] = 100; J[p++] = 34; J[p++] = 58; p = jn(v, p); }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of bank.v1.LiveResponse, byte-identical to protobuf-es.
  */
 export const LiveResponseCodec = codec(LiveResponseSchema, s_LiveResponse, w_LiveResponse, j_LiveResponse);
 
-void [L, X, vs, vw, is, iw, zz, s64, u64, z64, v64s, v64w, f64w, f32w, dw, fw, ss, sw, bs, bw, xs, xw, us, uw, q, dj, bj, k32, kb, pb, pj, E, codec, fallbackCodec];
+void [L, X, vs, vw, is, iw, zz, s64, u64, z64, v64s, v64w, f64w, f32w, dw, fw, ss, sw, bs, bw, xs, xw, us, uw, jr, ja, jn, ju, js, dj, bj, k32, kb, pb, pj, E, codec, fallbackCodec];

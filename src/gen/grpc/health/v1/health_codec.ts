@@ -21,7 +21,6 @@
 
 import { HealthCheckRequestSchema, HealthCheckResponseSchema } from "./health_pb.js";
 
-/* eslint-disable */
 // biome-ignore-all lint: generated code
 import {
   create as $create,
@@ -52,8 +51,6 @@ let hi = 0;
 /** An empty init object, for message values protobuf-es writes as empty messages. */
 const E: $Any = {};
 const utf8 = new TextEncoder();
-/** Characters JSON.stringify escapes, and surrogates (escaped when lone). */
-const ESC = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 /** Size of a uint32 varint. */
 function vs(v: number): number {
@@ -275,9 +272,66 @@ function uw(m: $Any, typeName: string, p: number): number {
   }
   return p;
 }
-/** A JSON string, escaped exactly as JSON.stringify escapes it. */
-function q(s: string): string {
-  return ESC.test(s) ? JSON.stringify(s) : '"' + s + '"';
+/**
+ * The JSON output buffer. JSON is written as UTF-8 bytes in one pass: every
+ * field first makes sure of room for its fixed-size part (jr), strings of
+ * room for their worst case.
+ */
+let J = new Uint8Array(0);
+const utf8Decoder = new TextDecoder();
+/** Makes room for the buffer to hold n bytes. */
+function jr(n: number): void {
+  if (n > J.length) {
+    const next = new Uint8Array(Math.max(n, J.length * 2));
+    next.set(J);
+    J = next;
+  }
+}
+/** Writes an ASCII string (keys, numbers, enum names, base64). */
+function ja(s: string, p: number): number {
+  const b = J;
+  for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+  return p;
+}
+/** Writes a 32-bit integer in decimal, as String(v) does. */
+function jn(v: number, p: number): number {
+  if (v < 0 || v > 0x7fffffff || v !== (v | 0)) return ja("" + v, p);
+  const b = J;
+  if (v < 10) {
+    b[p++] = 48 + v;
+    return p;
+  }
+  let digits = 1;
+  for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+  let q = p + digits;
+  for (let t = v; q > p; t = (t / 10) | 0) b[--q] = 48 + (t % 10);
+  return p + digits;
+}
+/** Writes any string as UTF-8 (a JSON text already escaped). */
+function ju(s: string, p: number): number {
+  jr(p + 3 * s.length);
+  return p + utf8.encodeInto(s, J.subarray(p)).written;
+}
+/**
+ * Writes a JSON string, escaped exactly as JSON.stringify escapes it: plain
+ * ASCII is copied, anything else (control characters, quote, backslash,
+ * non-ASCII, lone surrogates) is left to JSON.stringify.
+ */
+function js(s: string, p: number): number {
+  const len = s.length;
+  jr(p + len + 2);
+  const b = J;
+  const start = p;
+  b[p++] = 34;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 34 || c === 92 || c > 0x7e) {
+      return ju(JSON.stringify(s), start);
+    }
+    b[p++] = c;
+  }
+  b[p++] = 34;
+  return p;
 }
 /** A float or double in proto3 JSON. */
 function dj(v: number): string {
@@ -320,8 +374,21 @@ function codec<Desc extends $DescMessage>(
   schema: Desc,
   size: (m: $Any) => number,
   write: (m: $Any, p: number) => number,
-  json: (m: $Any) => string,
+  json: (m: $Any, p: number) => number,
 ): MessageCodec<Desc> {
+  /** The last JSON size, so the next buffer rarely grows. */
+  let hint = 256;
+  function jsonBytes(message: $Any): Uint8Array<ArrayBuffer> {
+    J = new Uint8Array(hint);
+    try {
+      const end = json(message, 0);
+      hint = Math.min(end + (end >> 4) + 64, 1 << 30);
+      const out = J;
+      return end > out.length - (out.length >> 2) ? out.subarray(0, end) : out.slice(0, end);
+    } finally {
+      J = new Uint8Array(0);
+    }
+  }
   return {
     schema,
     generated: true,
@@ -349,11 +416,9 @@ function codec<Desc extends $DescMessage>(
       return out;
     },
     toJsonString(message) {
-      return json(message);
+      return utf8Decoder.decode(jsonBytes(message));
     },
-    toJsonBytes(message) {
-      return utf8.encode(json(message));
-    },
+    toJsonBytes: jsonBytes,
   };
 }
 
@@ -368,7 +433,7 @@ function fallbackCodec<Desc extends $DescMessage>(schema: Desc): MessageCodec<De
 }
 
 /** JSON names of grpc.health.v1.HealthCheckResponse.ServingStatus. */
-const N0: Record<number, string> = { 0: "\"UNKNOWN\"", 1: "\"SERVING\"", 2: "\"NOT_SERVING\"", 3: "\"SERVICE_UNKNOWN\"" };
+const N0: Record<number, string> = { "0": "\"UNKNOWN\"", "1": "\"SERVING\"", "2": "\"NOT_SERVING\"", "3": "\"SERVICE_UNKNOWN\"" };
 function s_HealthCheckRequest(m: $Any): number {
   let n = 0; let v: $Any;
   v = m.service; if (v) { n += 1 + ss(v); }
@@ -379,10 +444,11 @@ function w_HealthCheckRequest(m: $Any, p: number): number {
   v = m.service; if (v) { B[p++] = 10; p = sw(v, p); }
   return uw(m, "grpc.health.v1.HealthCheckRequest", p);
 }
-function j_HealthCheckRequest(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.service; if (v) { s += c ? ",\"service\":" : "\"service\":"; c = true; s += q(v); }
-  return s + "}";
+function j_HealthCheckRequest(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.service; if (v) { jr(p + 43); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 115; J[p++] = 101; J[p++] = 114; J[p++] = 118; J[p++] = 105; J[p++] = 99; J[p++] = 101; J[p++] = 34; J[p++] = 58; p = js(v, p); }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of grpc.health.v1.HealthCheckRequest, byte-identical to protobuf-es.
@@ -399,14 +465,15 @@ function w_HealthCheckResponse(m: $Any, p: number): number {
   v = m.status; if (v != null && v !== 0) { B[p++] = 8; p = iw(v, p); }
   return uw(m, "grpc.health.v1.HealthCheckResponse", p);
 }
-function j_HealthCheckResponse(m: $Any): string {
-  let s = "{"; let c = false; let v: $Any;
-  v = m.status; if (v != null && v !== 0) { s += c ? ",\"status\":" : "\"status\":"; c = true; s += (N0[v] ?? "" + v); }
-  return s + "}";
+function j_HealthCheckResponse(m: $Any, p: number): number {
+  let c = false; let v: $Any; jr(p + 1);
+  J[p++] = 123;
+  v = m.status; if (v != null && v !== 0) { jr(p + 42); if (c) J[p++] = 44; c = true; J[p++] = 34; J[p++] = 115; J[p++] = 116; J[p++] = 97; J[p++] = 116; J[p++] = 117; J[p++] = 115; J[p++] = 34; J[p++] = 58; jr(p + 17); p = ja(N0[v] ?? "" + v, p); }
+  jr(p + 1); J[p++] = 125; return p;
 }
 /**
  * Binary and JSON encoders of grpc.health.v1.HealthCheckResponse, byte-identical to protobuf-es.
  */
 export const HealthCheckResponseCodec = codec(HealthCheckResponseSchema, s_HealthCheckResponse, w_HealthCheckResponse, j_HealthCheckResponse);
 
-void [L, X, vs, vw, is, iw, zz, s64, u64, z64, v64s, v64w, f64w, f32w, dw, fw, ss, sw, bs, bw, xs, xw, us, uw, q, dj, bj, k32, kb, pb, pj, E, codec, fallbackCodec];
+void [L, X, vs, vw, is, iw, zz, s64, u64, z64, v64s, v64w, f64w, f32w, dw, fw, ss, sw, bs, bw, xs, xw, us, uw, jr, ja, jn, ju, js, dj, bj, k32, kb, pb, pj, E, codec, fallbackCodec];
