@@ -20,7 +20,7 @@ import {
   WithStructSchema,
 } from "../gen/loopstall/codectest/v1/codectest_pb.js";
 import { buildClients } from "../model/client-factory.js";
-import { codecFor, generatedSchemas } from "./index.js";
+import { codecFor, generatedSchemas, preEncodedMessage } from "./index.js";
 
 const files = [
   file_bank_v1_bank,
@@ -389,5 +389,21 @@ describe("generated codec", () => {
     const bad = { at: { seconds: 253402300800n, nanos: 0 } };
     assert.throws(() => toJsonString(TreeSchema, create(TreeSchema, bad)));
     assert.throws(() => codec.toJsonString(bad));
+  });
+
+  it("preEncodedMessage makes toBinary write the codec's bytes back exactly", () => {
+    fc.assert(
+      fc.property(messageArb(TreeSchema, 2), (input) => {
+        const bytes = codecFor(TreeSchema).toBinary(input as never);
+        const wrapped = preEncodedMessage(TreeSchema, bytes);
+        assert.deepStrictEqual(toBinary(TreeSchema, wrapped), bytes);
+      }),
+      { numRuns: 200 },
+    );
+    // Field numbers past one byte of tag.
+    const big = create(TreeSchema, { flag: true, oneofs: { plain: 3 } });
+    const bytes = toBinary(TreeSchema, big);
+    assert.deepStrictEqual(toBinary(TreeSchema, preEncodedMessage(TreeSchema, bytes)), bytes);
+    assert.throws(() => preEncodedMessage(TreeSchema, new Uint8Array([0x07])), /valid tag/);
   });
 });

@@ -74,6 +74,40 @@ export function codecFor<Desc extends DescMessage>(schema: Desc): MessageCodec<D
   return fallback as unknown as MessageCodec<Desc>;
 }
 
+/**
+ * An empty message of `schema` that protobuf-es' `toBinary` (so Connect,
+ * gRPC and gRPC-Web responses) writes as exactly `bytes`, an encoding of the
+ * same type, without walking a tree: the bytes become one `$unknown` entry
+ * whose tag is the encoding's first tag, and unknown fields are written
+ * verbatim. Hand a handler's codec output to connect-node this way.
+ */
+export function preEncodedMessage<Desc extends DescMessage>(
+  schema: Desc,
+  bytes: Uint8Array,
+): MessageShape<Desc> {
+  const message = create(schema) as MessageShape<Desc>;
+  if (bytes.byteLength === 0) {
+    return message;
+  }
+  // The first tag: a varint of field number << 3 | wire type.
+  let tag = 0;
+  let i = 0;
+  for (let shift = 0; i < bytes.byteLength && i < 5; shift += 7) {
+    const b = bytes[i++] as number;
+    tag += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) {
+      const no = Math.floor(tag / 8);
+      const wireType = tag % 8;
+      if (no < 1 || wireType > 5) {
+        break;
+      }
+      message.$unknown = [{ no, wireType, data: bytes.subarray(i) }];
+      return message;
+    }
+  }
+  throw new Error(`pre-encoded ${schema.typeName} does not start with a valid tag`);
+}
+
 /** The schemas that have a generated codec (for tests and docs). */
 export function generatedSchemas(): DescMessage[] {
   return [...generated.values()].map((codec) => codec.schema);
