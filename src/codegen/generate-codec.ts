@@ -474,7 +474,7 @@ class FileGenerator {
       return 'p = ja("null", p);';
     }
     const longest = Math.max(...desc.values.map((e) => e.jsonName.length));
-    return `jr(p + ${longest + 2}); p = ja(${this.#enumTable(field)}[${v}] ?? "" + ${v}, p);`;
+    return `jr(p + ${Math.max(longest + 2, 12)}); p = ja(${this.#enumTable(field)}[${v}] ?? "" + ${v}, p);`;
   }
 
   #field(
