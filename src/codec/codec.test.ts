@@ -355,6 +355,20 @@ describe("generated codec", () => {
     assert.deepStrictEqual(codec.toBinary(init), toBinary(ListClientsResponseSchema, message));
   });
 
+  it("switches between optimistic ASCII and exact string sizes without changing a byte", () => {
+    const codec = codecFor(TreeSchema);
+    const ascii = create(TreeSchema, { label: "a", children: [{ label: "b".repeat(100) }] });
+    const late = create(TreeSchema, {
+      label: "a",
+      children: [{ label: "b" }, { label: "é".repeat(70) }],
+    });
+    for (let i = 0; i < 40; i++) {
+      for (const tree of i % 7 === 0 ? [late, ascii] : [ascii]) {
+        assert.deepStrictEqual(codec.toBinary(tree), toBinary(TreeSchema, tree));
+      }
+    }
+  });
+
   it("escapes exactly as JSON.stringify, lone surrogates included", () => {
     const codec = codecFor(TreeSchema);
     for (const label of [

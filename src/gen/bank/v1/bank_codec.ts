@@ -202,14 +202,44 @@ function u8w(s: string, n: number, p: number): number {
   }
   return p;
 }
-/** Size of a string field's value (length prefix included); records the UTF-8 length. */
+/**
+ * Optimistic ASCII mode: the size pass takes every string's length as its
+ * UTF-8 length without reading it, and the write pass checks each character
+ * as it copies it; the first non-ASCII string aborts the encode (NA), which
+ * then runs again in exact mode, where the size pass measures and records
+ * each string's UTF-8 length. Most trees are ASCII, so most strings are read
+ * once.
+ */
+let A = false;
+const NA = new Error("non-ASCII string");
+/** Size of a string field's value (length prefix included); records the UTF-8 length in exact mode. */
 function ss(s: string): number {
+  if (A) {
+    const len = s.length;
+    return vs(len) + len;
+  }
   const n = u8s(s);
   L[Ln++] = n;
   return vs(n) + n;
 }
 /** Writes a string field's value (length prefix included). */
 function sw(s: string, p: number): number {
+  if (A) {
+    const len = s.length;
+    p = vw(len, p);
+    if (len > 64) {
+      const r = utf8.encodeInto(s, B.subarray(p, p + len));
+      if (r.read !== len || r.written !== len) throw NA;
+      return p + len;
+    }
+    const b = B;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) throw NA;
+      b[p++] = c;
+    }
+    return p;
+  }
   const n = L[Lr++] as number;
   return u8w(s, n, vw(n, p));
 }
@@ -361,6 +391,8 @@ function codec<Desc extends $DescMessage>(
 ): MessageCodec<Desc> {
   /** The last JSON size, so the next buffer rarely grows. */
   let hint = 256;
+  /** Calls left in exact mode after a tree that was not all ASCII. */
+  let skipAscii = 0;
   function jsonBytes(message: $Any): Uint8Array<ArrayBuffer> {
     J = new Uint8Array(hint);
     try {
@@ -376,6 +408,27 @@ function codec<Desc extends $DescMessage>(
     schema,
     generated: true,
     toBinary(message) {
+      if (skipAscii > 0) {
+        skipAscii--;
+        return encode(message, false);
+      }
+      try {
+        return encode(message, true);
+      } catch (error) {
+        if (error !== NA) throw error;
+        // Not all ASCII: exact mode now, and for the next calls of this codec.
+        skipAscii = 16;
+        return encode(message, false);
+      }
+    },
+    toJsonString(message) {
+      return utf8Decoder.decode(jsonBytes(message));
+    },
+    toJsonBytes: jsonBytes,
+  };
+  /** One size pass and one write pass, in optimistic ASCII mode or exact mode. */
+  function encode(message: $Any, ascii: boolean): Uint8Array<ArrayBuffer> {
+      A = ascii;
       Ln = 0;
       Xn = 0;
       let out: Uint8Array<ArrayBuffer>;
@@ -391,18 +444,14 @@ function codec<Desc extends $DescMessage>(
           throw new Error("cannot encode " + schema.typeName + ": wrote " + end + " of " + n + " bytes");
         }
       } finally {
+        A = false;
         B = new Uint8Array(0);
         V = new DataView(B.buffer);
         X.length = 0;
         if (L.length > 1 << 20) L.length = 0;
       }
       return out;
-    },
-    toJsonString(message) {
-      return utf8Decoder.decode(jsonBytes(message));
-    },
-    toJsonBytes: jsonBytes,
-  };
+  }
 }
 
 function fallbackCodec<Desc extends $DescMessage>(schema: Desc): MessageCodec<Desc> {
