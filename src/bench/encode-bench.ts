@@ -6,7 +6,8 @@
  * objects, protobufjs `fromObject`), then encodes it to binary and to JSON
  * with each library, from messages and from init shapes, with build and
  * encode timed apart; `JSON.stringify` of the init objects (the same text as
- * proto3 JSON here) is the JSON peer. It then times the main-thread stall of
+ * proto3 JSON here) is the JSON peer. Each step's wall time and the
+ * process's CPU time are both reported, with speed-ups taken round by round. It then times the main-thread stall of
  * one inline response, build included: protobuf-es' message path (what
  * `inline` does) against the codec from init shapes (what `fast` does). The
  * order of the steps rotates every round; with `--expose-gc` (the npm script
@@ -204,6 +205,8 @@ function main(): void {
   );
 
   const times = new Map<string, number[]>(steps.map((s) => [s.label, []]));
+  // CPU time of the process per step: on a shared machine it moves less than wall time.
+  const cpuTimes = new Map<string, number[]>(steps.map((s) => [s.label, []]));
   // The build steps go first (the encode steps read their trees), rotated among themselves.
   const builds = steps.filter((s) => s.group === "build");
   const others = steps.filter((s) => s.group !== "build");
@@ -211,15 +214,18 @@ function main(): void {
     const order = [...rotate(builds, round), ...rotate(others, round)];
     for (const step of order) {
       gc?.();
+      const cpuStart = process.cpuUsage();
       const start = performance.now();
       step.run();
       const ms = performance.now() - start;
+      const cpu = process.cpuUsage(cpuStart);
       if (round >= options.warmup) {
         times.get(step.label)?.push(ms);
+        cpuTimes.get(step.label)?.push((cpu.user + cpu.system) / 1000);
       }
     }
   }
-  printTable(steps, times, { binary: binaryBytes, json: jsonBytes });
+  printTable(steps, times, cpuTimes, { binary: binaryBytes, json: jsonBytes });
 }
 
 function rotate<T>(items: T[], by: number): T[] {
@@ -253,14 +259,15 @@ function mb(bytes: number): string {
 function printTable(
   steps: Step[],
   times: Map<string, number[]>,
+  cpuTimes: Map<string, number[]>,
   bytes: { binary: number; json: number },
 ): void {
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
   console.log("");
   console.log(
-    "| step | median ms (min–max) | MB/s | speed-up vs protobuf-es, per round: median (min–max) |",
+    "| step | wall ms, median (min–max) | MB/s | speed-up vs protobuf-es, per round: median (min–max) | CPU ms, median (min–max) | CPU speed-up, per round |",
   );
-  console.log("| --- | ---: | ---: | ---: |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
   let group = "";
   for (const step of steps) {
     if (step.group !== group) {
@@ -271,7 +278,7 @@ function printTable(
         json: "**JSON encode**",
         stall: "**main-thread stall of one inline response, build included**",
       }[step.group];
-      console.log(`| ${title} | | | |`);
+      console.log(`| ${title} | | | | | |`);
     }
     const own = times.get(step.label) ?? [];
     const stat = toStat(own);
@@ -282,14 +289,18 @@ function printTable(
           ? 0
           : bytes.json;
     const rate = size > 0 ? (size / 1e6 / (stat.median / 1000)).toFixed(0) : "";
-    let ratio = "(baseline)";
-    if (step.baseline !== undefined) {
-      const base = times.get(step.baseline) ?? [];
-      const r = toStat(own.map((ms, i) => (base[i] ?? Number.NaN) / ms));
-      ratio = `${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
-    }
+    const ratio = (series: Map<string, number[]>) => {
+      if (step.baseline === undefined) {
+        return "(baseline)";
+      }
+      const base = series.get(step.baseline) ?? [];
+      const mine = series.get(step.label) ?? [];
+      const r = toStat(mine.map((ms, i) => (base[i] ?? Number.NaN) / ms));
+      return `${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})`;
+    };
+    const cpu = toStat(cpuTimes.get(step.label) ?? []);
     console.log(
-      `| ${step.label} | ${fmt(stat.median)} (${fmt(stat.min)}–${fmt(stat.max)}) | ${rate} | ${ratio} |`,
+      `| ${step.label} | ${fmt(stat.median)} (${fmt(stat.min)}–${fmt(stat.max)}) | ${rate} | ${ratio(times)} | ${fmt(cpu.median)} (${fmt(cpu.min)}–${fmt(cpu.max)}) | ${ratio(cpuTimes)} |`,
     );
   }
 }
