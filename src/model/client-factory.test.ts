@@ -67,6 +67,11 @@ describe("buildClientInits", () => {
       { count: 5, accountsPerClient: 2, filledStrings: 15 },
       { count: 3, accountsPerClient: 0, filledStrings: 0 },
       { count: 4, accountsPerClient: 1, filledStrings: 3 },
+      ...Array.from({ length: 16 }, (_, filledStrings) => ({
+        count: 2,
+        accountsPerClient: 1,
+        filledStrings,
+      })),
     ]) {
       const expected = toBinary(
         ListClientsResponseSchema,

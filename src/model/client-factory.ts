@@ -23,13 +23,9 @@ export function buildClients(shape: ResolvedShape, start = 0, end = shape.count)
   return clients;
 }
 
-/** The local names of each model's optional string fields, in field order (the ones `filledStrings` sets). */
-export const addressStringFields = optionalStringFields(AddressSchema);
-export const accountStringFields = optionalStringFields(BankAccountSchema);
-export const clientStringFields = optionalStringFields(ClientSchema);
-const addressStrings = addressStringFields;
-const accountStrings = accountStringFields;
-const clientStrings = clientStringFields;
+const addressStrings = optionalStringFields(AddressSchema);
+const accountStrings = optionalStringFields(BankAccountSchema);
+const clientStrings = optionalStringFields(ClientSchema);
 
 function buildClient(shape: ResolvedShape, index: number): Client {
   const perClient = shape.accountsPerClient;
