@@ -32,7 +32,9 @@
  * k6-timeline-<format>-<strategy>.txt), RESULT_OUT (if set, a JSON result
  * for the experiment's k6 engine is written there: the timeline, probe
  * rates and p50/p99 per phase, heavy completions, errors and bytes; see
- * lib/cell-result.ts).
+ * lib/cell-result.ts; `-` prints it on stdout instead, on one line after
+ * src/contract/k6-result-marker.ts's prefix, for k6-operator runners whose
+ * logs `loopstall k6-merge` combines).
  *
  * Why counters per second: see lib/timeline.ts (handleSummary only sees
  * aggregated metrics, so each second gets its own Counter).
@@ -49,6 +51,7 @@ import { check } from "k6";
 import http from "k6/http";
 import { Counter, Trend } from "k6/metrics";
 import grpc from "k6/net/grpc";
+import { k6ResultMarker } from "../src/contract/k6-result-marker.ts";
 import { type Phase, phaseAt, phaseNames } from "../src/contract/phases.ts";
 import { k6GracefulStopSeconds, k6VuLimits } from "../src/contract/run-limits.ts";
 import {
@@ -338,7 +341,11 @@ export function handleSummary(data: K6SummaryData<SetupData>): Record<string, st
       recoveryS: COOLDOWN_SECONDS,
       seconds: SECONDS,
     });
-    files[RESULT_OUT] = `${JSON.stringify(result, null, 2)}\n`;
+    if (RESULT_OUT === "-") {
+      files.stdout += `${k6ResultMarker}${JSON.stringify(result)}\n`;
+    } else {
+      files[RESULT_OUT] = `${JSON.stringify(result, null, 2)}\n`;
+    }
   }
   return files;
 }

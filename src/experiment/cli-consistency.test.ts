@@ -17,6 +17,8 @@ const clis: Record<string, string[]> = {
   "loopstall load": ["bin/loopstall.js", "load"],
   "loopstall experiment": ["bin/loopstall.js", "experiment"],
   "loopstall ghz": ["bin/loopstall.js", "ghz"],
+  "loopstall plan": ["bin/loopstall.js", "plan"],
+  "loopstall k6-merge": ["bin/loopstall.js", "k6-merge"],
   "the server (npm start)": ["--import", "tsx", "src/server/main.ts"],
   "bench:serialize": ["--import", "tsx", "src/bench/serialize-bench.ts"],
 };

@@ -1,7 +1,8 @@
 /**
  * The `loopstall` command line (bin/loopstall.js runs this under tsx):
  * `experiment` runs the matrix, `load` runs one cell against a running
- * server, `ghz` is the ghz-compatible load tool.
+ * server, `ghz` is the ghz-compatible load tool, `plan` a capacity plan
+ * from a summary, `k6-merge` one result from a distributed k6 run's runners.
  */
 import { Command, CommanderError } from "commander";
 import { runGhzCli } from "../ghz/ghz-command.js";
@@ -9,6 +10,8 @@ import { CliExit } from "../load/cli-exit.js";
 import { createLoadCommand } from "../load/load-cli.js";
 import { packageVersion } from "../runtime/package-version.js";
 import { createExperimentCommand } from "./experiment-cli.js";
+import { createK6MergeCommand } from "./k6-merge-cli.js";
+import { createPlanCommand } from "./plan-cli.js";
 
 async function main(argv: string[]): Promise<number> {
   // Ctrl-C once cancels the run (what was measured is still written); twice exits.
@@ -35,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .addCommand(createExperimentCommand({ signal }))
     .addCommand(createLoadCommand({ signal }))
+    .addCommand(createPlanCommand())
+    .addCommand(createK6MergeCommand())
     .addHelpText(
       "after",
       "\n  ghz [flags] host:port   ghz-compatible load tool (see `loopstall help ghz`)",
