@@ -17,8 +17,10 @@ export type Format = (typeof formats)[number];
  *   copies the finished bytes.
  * - `stream`: built and written page by page, yielding to the event loop
  *   between pages.
+ * - `fast`: inline, but the tree is built as plain init objects and encoded
+ *   by the generated codec (src/codec) instead of protobuf-es.
  */
-export const strategies = ["inline", "offload", "stream"] as const;
+export const strategies = ["inline", "offload", "stream", "fast"] as const;
 
 export type Strategy = (typeof strategies)[number];
 

@@ -34,7 +34,7 @@ export interface ExperimentOptions {
   formats: Format[];
   /** Server worker counts. Default 1 and 2. */
   workers: number[];
-  /** Server strategies. Default inline, offload, stream. */
+  /** Server strategies. Default inline, offload, stream, fast. */
   strategies: Strategy[];
   /** Runs per cell. Default 3 (quick: 1). */
   repeats: number;
@@ -76,9 +76,9 @@ export interface ExperimentIo {
 }
 
 /**
- * The `--quick` preset: 2 formats × 2 worker counts × 3 strategies, 1
- * repeat, phases 2 s / 4 s / 2 s. About 12 runs of ~12 s (server start
- * included), so under 3 minutes on 2 cores.
+ * The `--quick` preset: 2 formats × 2 worker counts × 4 strategies, 1
+ * repeat, phases 2 s / 4 s / 2 s. About 16 runs of ~12 s (server start
+ * included), so under 4 minutes on 2 cores.
  */
 export const quickPreset = {
   formats: ["connect-proto", "connect-json"] as Format[],

@@ -20,7 +20,11 @@ describe("parseClientsQuery", () => {
     ["a negative number", "count=-1", /count must be a non-negative integer/],
     ["a fraction", "count=1.5", /non-negative integer/],
     ["an 11-digit number", "count=12345678901", /non-negative integer/],
-    ["an unknown strategy", "strategy=fast", /strategy must be one of inline, offload, stream/],
+    [
+      "an unknown strategy",
+      "strategy=turbo",
+      /strategy must be one of inline, offload, stream, fast/,
+    ],
     ["a query over the cap", `count=1&${"x".repeat(1_100)}`, /over the cap of 1024/],
   ];
   for (const [name, query, message] of bad) {

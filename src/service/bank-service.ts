@@ -6,13 +6,19 @@ import {
   type BankService,
   type ListClientsResponse,
   ListClientsResponseSchema,
+  type StreamClientsResponse,
   StreamClientsResponseSchema,
 } from "../gen/bank/v1/bank_pb.js";
 import type { Admission } from "../http/admission.js";
 import { buildClients } from "../model/client-factory.js";
+import { buildClientInits } from "../model/client-inits.js";
 import { estimateJsonBytes, resolvePageSize, resolveShape } from "../model/tree-shape.js";
 import type { EncodePool } from "../strategy/encode-pool.js";
-import { preEncodedListClientsResponse } from "../strategy/pre-encoded-binary.js";
+import { encodeClients, encodeClientsPage } from "../strategy/fast-encode.js";
+import {
+  preEncodedListClientsResponse,
+  preEncodedStreamClientsResponse,
+} from "../strategy/pre-encoded-binary.js";
 import { canStorePreEncodedJson, storePreEncodedJson } from "../strategy/pre-encoded-json.js";
 import { requestStrategy, unaryStrategy } from "../strategy/strategy.js";
 import { checkDeadline } from "./deadline.js";
@@ -46,6 +52,9 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
         );
       }
       await beginHeavy(ctx, admission, estimateJsonBytes(shape));
+      if (strategy === "fast") {
+        return buildFast(shape, ctx, admission);
+      }
       return strategy === "inline"
         ? buildInline(shape, ctx, admission)
         : buildOffloaded(shape, ctx, pool, admission);
@@ -54,8 +63,10 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
     async *streamClients(request, ctx) {
       const shape = resolveShape(request.shape, limits);
       const pageSize = resolvePageSize(request.pageSize, limits);
-      // Every strategy streams here; the header is still validated.
-      requestStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
+      // Every strategy streams here; the header is still validated, and
+      // `fast` pages are encoded by the codec.
+      const fast =
+        requestStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy) === "fast";
       ctx.responseHeader.set(strategyHeader, "stream");
       // A stream holds about a page being built and one being written.
       const page = { ...shape, count: Math.min(shape.count, pageSize) };
@@ -67,9 +78,11 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
           // left meanwhile gets no more pages.
           await checkStillWanted(ctx, admission);
         }
-        yield create(StreamClientsResponseSchema, {
-          clients: buildClients(shape, start, start + pageSize),
-        });
+        yield fast
+          ? fastPage(shape, start, start + pageSize, ctx)
+          : create(StreamClientsResponseSchema, {
+              clients: buildClients(shape, start, start + pageSize),
+            });
       }
     },
 
@@ -116,4 +129,55 @@ async function buildOffloaded(
   }
   storePreEncodedJson(bytes);
   return create(ListClientsResponseSchema);
+}
+
+/** True if the router will write this response as JSON (the content type it chose from the request). */
+function respondsJson(ctx: HandlerContext): boolean {
+  return /json/i.test(ctx.responseHeader.get("content-type") ?? "");
+}
+
+/**
+ * `fast`: inline, but the tree is built as init objects (no `create()`) and
+ * encoded by the generated codec, and the bytes go to the router through
+ * the pre-encoded passthrough (as for offload), so it only copies them.
+ */
+async function buildFast(
+  shape: ResolvedShape,
+  ctx: HandlerContext,
+  admission?: Admission,
+): Promise<ListClientsResponse> {
+  const json = respondsJson(ctx);
+  if (json && !canStorePreEncodedJson()) {
+    // Served by an adapter without the JSON slot: nothing could pass the bytes on.
+    return buildInline(shape, ctx, admission);
+  }
+  checkDeadline(ctx);
+  const clients = buildClientInits(shape);
+  await checkStillWanted(ctx, admission);
+  const bytes = encodeClients(clients, json ? "json" : "binary");
+  if (!json) {
+    return preEncodedListClientsResponse(bytes);
+  }
+  storePreEncodedJson(bytes);
+  return create(ListClientsResponseSchema);
+}
+
+/** One `fast` stream page: built as init objects, encoded by the codec, passed through. */
+function fastPage(
+  shape: ResolvedShape,
+  start: number,
+  end: number,
+  ctx: HandlerContext,
+): StreamClientsResponse {
+  const json = respondsJson(ctx);
+  const clients = buildClientInits(shape, start, end);
+  if (!json) {
+    return preEncodedStreamClientsResponse(encodeClientsPage(clients, "binary"));
+  }
+  if (!canStorePreEncodedJson()) {
+    return create(StreamClientsResponseSchema, { clients });
+  }
+  // The router serializes each yielded page before it asks for the next.
+  storePreEncodedJson(encodeClientsPage(clients, "json"));
+  return create(StreamClientsResponseSchema);
 }

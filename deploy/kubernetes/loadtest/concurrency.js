@@ -45,7 +45,7 @@ var defaultShapeLimits = {
 
 // src/contract/wire.ts
 var formats = ["connect-proto", "connect-json", "grpc", "grpc-web", "rest-json"];
-var strategies = ["inline", "offload", "stream"];
+var strategies = ["inline", "offload", "stream", "fast"];
 var strategyHeader = "loopstall-strategy";
 var serviceName = "bank.v1.BankService";
 var grpcMethods = {
