@@ -20,7 +20,7 @@
  *   k6 run -e FORMAT=grpc -e STRATEGY=offload loadtest/concurrency.ts
  *
  * Settings (environment, `-e NAME=value`): BASE_URL (http://127.0.0.1:8080),
- * GRPC_ADDR (127.0.0.1:8080), FORMAT, STRATEGY (inline|offload|stream|offload-clone|offload-replica|slice),
+ * GRPC_ADDR (127.0.0.1:8080), FORMAT, STRATEGY (inline|offload|stream|fast|offload-clone|offload-replica|slice),
  * COUNT / ACCOUNTS_PER_CLIENT / FILLED_STRINGS (the tree shape), PROBE_VUS
  * (8), HEAVY_VUS (1), BASELINE_SECONDS (5), HEAVY_SECONDS (10),
  * COOLDOWN_SECONDS (5; the phases within src/contract/run-limits.ts's phaseLimits,

@@ -15,7 +15,7 @@
  *
  * Settings (environment, `-e NAME=value`): BASE_URL (http://127.0.0.1:8080),
  * GRPC_ADDR (127.0.0.1:8080), FORMATS (comma-separated; all five),
- * STRATEGY (inline|offload|stream|offload-clone|offload-replica|slice), COUNT / ACCOUNTS_PER_CLIENT /
+ * STRATEGY (inline|offload|stream|fast|offload-clone|offload-replica|slice), COUNT / ACCOUNTS_PER_CLIENT /
  * FILLED_STRINGS, VUS (2 concurrent heavy calls), SECONDS (10 per format),
  * GAP_SECONDS (2 between formats), TIMEOUT (60s per call), PROTO_DIR (the
  * folder holding bank/v1/bank.proto; absolute, or relative to the

@@ -5,7 +5,7 @@
  *
  * It starts one server (the shared launcher) and, for every format
  * (connect-proto, connect-json, grpc, grpc-web, rest-json) and strategy
- * (inline, offload, stream), measures with the embedded load engine:
+ * (inline, offload, stream, fast), measures with the embedded load engine:
  * - the server's event-loop delay (max, p99, from its own `/metrics`) while
  *   it serves one heavy request alone, and that request's time and bytes;
  * - heavy requests per second at concurrency 2 for `--max-seconds`;

@@ -17,6 +17,8 @@ export type Format = (typeof formats)[number];
  *   copies the finished bytes.
  * - `stream`: built and written page by page, yielding to the event loop
  *   between pages.
+ * - `fast`: inline, but the tree is built as plain init objects and encoded
+ *   by the generated codec (src/codec) instead of protobuf-es.
  * - `offload-clone`: the main thread takes the tree from its source and
  *   posts it to a worker thread (a structured clone, on the main thread),
  *   which encodes it.
@@ -29,6 +31,7 @@ export const strategies = [
   "inline",
   "offload",
   "stream",
+  "fast",
   "offload-clone",
   "offload-replica",
   "slice",

@@ -1,5 +1,6 @@
 import type { Format, Source, Strategy } from "../contract/wire.js";
 import type { LoadResult } from "../load/load-settings.js";
+import { cellKubernetes, cellPlacement } from "./cell-measure.js";
 import type { LoopCost } from "./loop-cost-scrape.js";
 import { medianIndex, toStat } from "./repeat-stat.js";
 import type { CellSummary, Stat } from "./summary-schema.js";
@@ -95,5 +96,12 @@ export function summarizeCell(
     loadgen: { cpuPercent: stat((l) => l.loadgenCpuPercent) },
     timeline: representative.timeline,
     phases: representative.phases,
+    placement: cellPlacement(loads),
+    ...optional("kubernetes", cellKubernetes(loads, representative)),
   };
+}
+
+/** `{ [key]: value }`, or nothing when value is undefined (exactOptionalPropertyTypes-safe). */
+function optional<K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
 }

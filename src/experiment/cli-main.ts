@@ -60,7 +60,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // Exit once stdout has flushed: into a pipe, writes are asynchronous, and
+  // exiting at once cut a `loopstall ghz --format json | …` report at 64 KiB.
+  (code) => process.stdout.write("", () => process.exit(code)),
   (error: unknown) => {
     console.error(error);
     process.exit(1);

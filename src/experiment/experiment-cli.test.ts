@@ -133,7 +133,7 @@ describe("loopstall experiment", () => {
     const quick = experimentOptionsFromFlags({ ...base, quick: true });
     assert.deepEqual(quick.formats, quickPreset.formats);
     assert.equal(quick.repeats, 1);
-    assert.deepEqual(quick.phases, quickPreset.phases);
+    assert.deepEqual(quick.phases, { warmupS: 3, ...quickPreset.phases });
     assert.equal(quick.probe.connections, 4);
     const full = experimentOptionsFromFlags({ ...base, quick: false, workers: [1, 4], repeats: 5 });
     assert.equal(full.formats.length, 5);

@@ -25,6 +25,7 @@ import {
   quickPreset,
   runExperiment,
 } from "./experiment-runner.js";
+import { addMeasureFlags, measureOptionsFromFlags } from "./measure-flags.js";
 import { readPeersResults } from "./report-peers.js";
 
 /** Where `loopstall experiment` writes; the process's streams by default. */
@@ -46,6 +47,9 @@ interface ExperimentFlags extends LoadFlags {
   out?: string;
   verbose: boolean;
   peers?: string;
+  pin?: boolean;
+  target?: string;
+  allowRemote?: boolean;
 }
 
 /**
@@ -114,10 +118,11 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
         "add a peers section from `npm run bench:peers` results (e.g. results/peers.json)",
       ),
     );
+  addMeasureFlags(command);
   addLoadFlags(command);
   command.action(async (flags: ExperimentFlags) => {
     checkProbeRate(command, flags);
-    const options = experimentOptionsFromFlags(flags);
+    const options = experimentOptionsFromFlags(flags, (line) => process.stderr.write(`${line}\n`));
     if (flags.peers !== undefined) {
       // Read before the run: a bad file should fail now, not after the matrix.
       options.peers = await readPeersResults(resolve(flags.peers));
@@ -141,7 +146,10 @@ export function createExperimentCommand(io: ExperimentCliIo = {}): Command {
 }
 
 /** Turns parsed flags into options, applying the quick preset where a flag is absent. */
-export function experimentOptionsFromFlags(flags: ExperimentFlags): ExperimentOptions {
+export function experimentOptionsFromFlags(
+  flags: ExperimentFlags,
+  warn: (line: string) => void = () => {},
+): ExperimentOptions {
   const defaults = defaultExperimentOptions();
   const workers = flags.workers ?? defaults.workers;
   const settings = settingsFromFlags(
@@ -167,6 +175,7 @@ export function experimentOptionsFromFlags(flags: ExperimentFlags): ExperimentOp
     launcher: flags.pm2 ? "pm2" : "cluster",
     outDir: flags.out === undefined ? defaults.outDir : resolve(flags.out),
     verbose: flags.verbose,
+    ...measureOptionsFromFlags(flags, warn),
   };
 }
 

@@ -22,7 +22,7 @@ describe("matrixCells", () => {
     assert.equal(cells[8]?.format, "grpc");
   });
 
-  it("the quick preset covers both sources for connect-proto and connect-json in 20 cells", () => {
+  it("the quick preset covers both sources for connect-proto and connect-json in 24 cells", () => {
     const cells = matrixCells({
       formats: ["connect-proto", "connect-json"],
       workers: [1, 2],
@@ -30,7 +30,7 @@ describe("matrixCells", () => {
       sources: ["build", "memory"],
       cellFilter: quickCell,
     });
-    assert.equal(cells.length, 20);
+    assert.equal(cells.length, 24);
     for (const format of ["connect-proto", "connect-json"]) {
       const memory = cells.filter((c) => c.format === format && c.source === "memory");
       assert.deepEqual(
@@ -38,7 +38,7 @@ describe("matrixCells", () => {
         ["inline", "offload-clone", "offload-replica", "slice"],
       );
       assert.ok(memory.every((c) => c.workers === 1));
-      assert.equal(cells.filter((c) => c.format === format && c.source === "build").length, 6);
+      assert.equal(cells.filter((c) => c.format === format && c.source === "build").length, 8);
     }
   });
 

@@ -32,14 +32,14 @@ export function matrixCells(axes: MatrixAxes): MatrixCell[] {
 
 /**
  * The quick preset's cells when no axis is given on the command line: the
- * `build` source's inline, offload and stream at 1 and 2 workers (what the
- * quick run always covered), plus the `memory` source at 1 worker with the
+ * `build` source's inline, offload, stream and fast at 1 and 2 workers (what
+ * the quick run covered before sources), plus the `memory` source at 1 worker with the
  * strategies that differ for it: inline (the seed's stall, with the data
  * already in memory), offload-clone, offload-replica and slice.
  */
 export function quickCell(cell: MatrixCell): boolean {
   if (cell.source === "build") {
-    return ["inline", "offload", "stream"].includes(cell.strategy);
+    return ["inline", "offload", "stream", "fast"].includes(cell.strategy);
   }
   return (
     cell.workers === 1 &&

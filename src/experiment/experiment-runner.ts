@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { arch, availableParallelism, cpus, platform } from "node:os";
 import { join } from "node:path";
-import type { Phase } from "../contract/phases.js";
 import { defaultShape, type ResolvedShape } from "../contract/shape.js";
 import { type Format, formats, type Source, type Strategy, strategies } from "../contract/wire.js";
 import { type Launcher, startServerProcess } from "../launcher/server-process.js";
+import { defaultKubeletSettings, type KubeletSettings } from "../load/kubelet.js";
 import { runLoad } from "../load/load-run.js";
 import {
   defaultHeavySettings,
@@ -12,6 +12,7 @@ import {
   defaultProbeSettings,
   type HeavySettings,
   type LoadOptions,
+  type LoadPhase,
   type LoadResult,
   type PhaseSettings,
   type ProbeSettings,
@@ -20,6 +21,7 @@ import { rawGet } from "../load/raw-client.js";
 import { formatTimelineLine } from "../load/timeline.js";
 import { projectRoot } from "../runtime/entry.js";
 import { type RepeatResult, retentionOf, summarizeCell } from "./cell-summary.js";
+import { type Pinning, pinThisProcess, planPinning } from "./cpu-pinning.js";
 import { type MatrixCell, matrixCells, quickCell, warmUpPath } from "./experiment-matrix.js";
 import { runK6Load } from "./k6-engine.js";
 import { checkK6Options } from "./k6-run-args.js";
@@ -61,6 +63,16 @@ export interface ExperimentOptions {
   verbose: boolean;
   /** `npm run bench:peers` results to show beside the cells (`--peers`). Default none. */
   peers?: PeersResults;
+  /** The kubelet probes simulated from each run's probe calls. Default: Kubernetes' defaults. */
+  kubelet?: KubeletSettings;
+  /** Run the server and the load generator on disjoint CPUs (`--pin`). Default false. */
+  pin?: boolean;
+  /**
+   * Load this already-running server instead of starting one per run
+   * (`--target`); its workers and strategy are its own, and `/metrics` is
+   * read only if it answers. Default: none.
+   */
+  target?: string;
 }
 
 /** Where the experiment reports progress. */
@@ -73,9 +85,9 @@ export interface ExperimentIo {
 /**
  * The `--quick` preset: 2 formats, 1 repeat, phases 2 s / 4 s / 2 s, and
  * (when no axis is given) the cells of {@link quickCell}: `build` × 1 and 2
- * workers × inline, offload, stream, and `memory` × 1 worker × inline,
- * offload-clone, offload-replica, slice. About 20 runs of ~12 s (server
- * start included), so about 4 minutes on 2 cores.
+ * workers × inline, offload, stream, fast, and `memory` × 1 worker × inline,
+ * offload-clone, offload-replica, slice. About 24 runs of ~10 s (server
+ * start included), so about 4–5 minutes on 2 cores.
  */
 export const quickPreset = {
   formats: ["connect-proto", "connect-json"] as Format[],
@@ -113,6 +125,13 @@ export async function runExperiment(
   io: ExperimentIo,
 ): Promise<{ summary: ExperimentSummary; outDir: string; failures: number }> {
   await checkEngine(options);
+  const pinning = options.pin ? planPinning() : undefined;
+  if (pinning !== undefined) {
+    pinThisProcess(pinning.loadgenCpus);
+    io.log(
+      `pinned: server on CPUs ${pinning.serverCpus}, load generator on CPUs ${pinning.loadgenCpus}`,
+    );
+  }
   const startedAt = new Date();
   const cells: CellSummary[] = [];
   const matrix = matrixCells(options);
@@ -129,7 +148,7 @@ export async function runExperiment(
       const label = `[${run}/${runs}] ${cell.format} workers=${cell.workers} strategy=${cell.strategy} source=${cell.source} repeat ${repeat}/${options.repeats}`;
       io.log(`${label}: starting`);
       try {
-        const result = await runRepeat(options, cell, io);
+        const result = await runRepeat(options, cell, io, pinning);
         repeats.push(result);
         io.log(`${label}: ${describeRepeat(result)}`);
       } catch (error) {
@@ -147,7 +166,7 @@ export async function runExperiment(
       break;
     }
   }
-  const summary = await buildSummary(options, startedAt, cells);
+  const summary = await buildSummary(options, startedAt, cells, pinning);
   await writeReports(summary, options.outDir, options.peers);
   return { summary, outDir: options.outDir, failures };
 }
@@ -156,26 +175,31 @@ async function runRepeat(
   options: ExperimentOptions,
   cell: MatrixCell,
   io: ExperimentIo,
+  pinning: Pinning | undefined,
 ): Promise<RepeatResult> {
-  const server = await startServerProcess({
-    launcher: options.launcher,
-    workers: cell.workers,
-    env: {
-      STRATEGY: cell.strategy,
-      SOURCE: cell.source,
-      // Heavy calls cancelled at the end of a run may still be encoding; don't wait long for them.
-      SHUTDOWN_TIMEOUT_MS: "3000",
-    },
-    ...(options.verbose && { onOutput: (line: string) => io.log(`  server: ${line}`) }),
-  });
+  const server =
+    options.target !== undefined
+      ? externalServer(options.target)
+      : await startServerProcess({
+          launcher: options.launcher,
+          workers: cell.workers,
+          ...(pinning && { cpus: pinning.serverCpus }),
+          env: {
+            STRATEGY: cell.strategy,
+            SOURCE: cell.source,
+            // Heavy calls cancelled at the end of a run may still be encoding; don't wait long for them.
+            SHUTDOWN_TIMEOUT_MS: "3000",
+          },
+          ...(options.verbose && { onOutput: (line: string) => io.log(`  server: ${line}`) }),
+        });
   try {
     if (cell.source === "memory") {
       await warmUp(server.baseUrl, cell, options);
     }
     let before: Promise<DelaySnapshot | undefined> | undefined;
     let after: Promise<DelaySnapshot | undefined> | undefined;
-    const costs: Partial<Record<Phase, Promise<LoopCostSnapshot | undefined>>> = {};
-    let shownPhase: Phase | undefined;
+    const costs: Partial<Record<LoadPhase, Promise<LoopCostSnapshot | undefined>>> = {};
+    let shownPhase: LoadPhase | undefined;
     const loadOptions: LoadOptions = {
       baseUrl: server.baseUrl,
       format: cell.format,
@@ -183,7 +207,11 @@ async function runRepeat(
       shape: options.shape,
       probe: options.probe,
       heavy: options.heavy,
-      phases: options.phases,
+      // k6 runs no warm-up (the script's phases are fixed); the summary says so.
+      phases: options.engine === "k6" ? withoutWarmup(options.phases) : options.phases,
+      ...(options.kubelet && { kubelet: options.kubelet }),
+      workers: cell.workers,
+      onPlacement: (description) => io.log(`  # placement: ${description}`),
       ...(io.signal && { signal: io.signal }),
       onPhase(phase) {
         costs[phase] = scrapeLoopCost(server.baseUrl);
@@ -269,10 +297,25 @@ function describeRepeat(r: RepeatResult): string {
   );
 }
 
+/** How cells with more than one worker place their heavy connections (src/load/connection-placement.ts). */
+const placementPlanText =
+  "with 2 or more workers, each heavy connection asks which worker serves it (x-worker of a Live call) and is re-opened until the heavy connections are spread evenly, at most ⌈connections ÷ workers⌉ per worker: node:cluster's round-robin alone is not deterministic, because the probe's connections, opened at the same moment, interleave with them";
+
+/** A server the experiment did not start: nothing to stop. */
+function externalServer(baseUrl: string): { baseUrl: string; stop(): Promise<void> } {
+  return { baseUrl: baseUrl.replace(/\/+$/, ""), stop: async () => {} };
+}
+
+function withoutWarmup(phases: PhaseSettings): PhaseSettings {
+  const { warmupS: _, ...rest } = phases;
+  return rest;
+}
+
 async function buildSummary(
   options: ExperimentOptions,
   startedAt: Date,
   cells: CellSummary[],
+  pinning: Pinning | undefined,
 ): Promise<ExperimentSummary> {
   const pkg = JSON.parse(await readFile(join(projectRoot, "package.json"), "utf8")) as {
     version?: string;
@@ -306,13 +349,20 @@ async function buildSummary(
         connections: options.heavy.connections,
         shape: options.shape,
       },
-      phases: options.phases,
+      phases: {
+        ...withoutWarmup(options.phases),
+        warmupS: options.engine === "k6" ? 0 : (options.phases.warmupS ?? 0),
+      },
       matrix: {
         formats: options.formats,
         workers: options.workers,
         strategies: options.strategies,
         sources: options.sources,
       },
+      kubernetes: options.kubelet ?? defaultKubeletSettings,
+      pinning: pinning ?? null,
+      placementPlan: options.workers.some((w) => w > 1) ? placementPlanText : null,
+      target: options.target ?? null,
     },
     cells,
   };
@@ -323,7 +373,7 @@ export async function checkEngine(
   options: Pick<ExperimentOptions, "engine" | "probe" | "heavy" | "phases">,
 ): Promise<void> {
   if (options.engine === "k6") {
-    checkK6Options(options);
+    checkK6Options({ ...options, phases: withoutWarmup(options.phases) });
     await requireK6();
   }
 }

@@ -5,6 +5,7 @@ import { renderTimelineSvg } from "./charts/timeline-chart.js";
 import { escapeHtml } from "./report-escape.js";
 import { formatStat, percentNumber } from "./report-format.js";
 import { loopCostHtmlSection } from "./report-loop-cost.js";
+import { buildMeasureTable, measureFacts, measureHowToRead } from "./report-measure.js";
 import { type PeersResults, peersHtmlSection } from "./report-peers.js";
 import {
   buildCellTable,
@@ -38,6 +39,7 @@ figure { margin: 0; }
 figcaption { font-size: 0.8rem; color: ${chartColors.axis}; }
 svg { max-width: 100%; height: auto; }
 p.note { color: ${chartColors.axis}; font-size: 0.9rem; }
+td.warn { background: #fff5e6; }
 `;
 
 /** Renders the summary as a self-contained report.html: header, bar charts, the table, one timeline per cell. */
@@ -60,8 +62,9 @@ export function renderHtml(summary: ExperimentSummary, peers?: PeersResults): st
           ),
           `</tbody></table></div>`,
           loopCostHtmlSection(summary),
+          measureHtmlSection(summary),
           `<h2>Timelines</h2>`,
-          `<p class="note">For each cell, the repeat whose retention was the median: completed requests per second, the heavy phase shaded.</p>`,
+          `<p class="note">For each cell, the repeat whose retention was the median: completed requests per second, the heavy phase shaded, the discarded warm-up in grey.</p>`,
           `<div class="timelines">`,
           ...cells.map(
             (cell) =>
@@ -105,4 +108,20 @@ function cellClass(text: string, column: number): string {
 function wrappable(text: string): string {
   const parts = text.split(/ (?=\(|\/ )|(?<=,) /);
   return parts.map((part) => `<span>${escapeHtml(part)}</span>`).join(" ");
+}
+
+/** The placement, noise and Kubernetes section (src/experiment/report-measure.ts). */
+function measureHtmlSection(summary: ExperimentSummary): string {
+  const table = buildMeasureTable(summary);
+  return [
+    `<h2>Placement, noise and the Kubernetes verdict</h2>`,
+    factList(measureFacts(summary)),
+    `<div class="table-wrap"><table class="measure"><thead><tr>${table.headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>`,
+    ...table.rows.map(
+      (row) =>
+        `<tr>${row.map((text, i) => `<td${i === 0 ? ' class="key"' : ""}${text.includes("⚠") ? ' class="warn"' : ""}>${escapeHtml(text)}</td>`).join("")}</tr>`,
+    ),
+    `</tbody></table></div>`,
+    `<p class="note">${escapeHtml(measureHowToRead)}</p>`,
+  ].join("\n");
 }

@@ -16,7 +16,9 @@ function tableCells(line: string): string[] {
 
 function resultsTable(markdown: string): string[][] {
   const section =
-    markdown.split("## Results")[1]?.split(/## (How to read this|Event-loop cost)/)[0] ?? "";
+    markdown
+      .split("## Results")[1]
+      ?.split(/## Placement|## How to read this|## Event-loop cost/)[0] ?? "";
   return section
     .split("\n")
     .filter((line) => line.startsWith("|"))

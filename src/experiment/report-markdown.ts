@@ -1,5 +1,6 @@
 import { escapeMarkdownCell } from "./report-escape.js";
 import { buildLoopCostTable, hasLoopCost, loopCostNotes } from "./report-loop-cost.js";
+import { buildMeasureTable, measureFacts, measureHowToRead } from "./report-measure.js";
 import { type PeersResults, peersMarkdownSection } from "./report-peers.js";
 import {
   buildCellTable,
@@ -41,6 +42,7 @@ export function renderMarkdown(summary: ExperimentSummary, peers?: PeersResults)
           ...loopCostNotes.flatMap((paragraph) => [escapeMarkdownCell(paragraph), ""]),
         ]
       : []),
+    ...measureMarkdownSection(summary),
     ...peersMarkdownSection(peers),
     "## How to read this",
     "",
@@ -60,4 +62,21 @@ export function markdownTable(table: ReportTable): string[] {
     table.rows.length > 0 && table.rows.every((r) => /^[\d.,]/.test(r[i] ?? "")) ? "---:" : "---",
   );
   return [row(table.headers), `| ${alignments.join(" | ")} |`, ...table.rows.map(row)];
+}
+
+/** The placement, noise and Kubernetes section (src/experiment/report-measure.ts). */
+function measureMarkdownSection(summary: ExperimentSummary): string[] {
+  if (summary.cells.length === 0) {
+    return [];
+  }
+  return [
+    "## Placement, noise and the Kubernetes verdict",
+    "",
+    ...factList(measureFacts(summary)),
+    "",
+    ...markdownTable(buildMeasureTable(summary)),
+    "",
+    escapeMarkdownCell(measureHowToRead),
+    "",
+  ];
 }

@@ -7,6 +7,12 @@
 import * as v from "valibot";
 import { formats, strategies } from "../contract/wire.js";
 import { cellSourceSchema, loopCostSchema, matrixSourcesSchema } from "./loop-cost-schema.js";
+import {
+  cellMeasureEntries,
+  settingsMeasureEntries,
+  warmupEntry,
+  warmupStartEntry,
+} from "./measure-schema.js";
 
 /** Upper bounds that keep a hostile or corrupt summary from making the report writer do unbounded work. */
 export const summaryLimits = {
@@ -109,13 +115,14 @@ const cellSchema = v.object({
     v.description("the per-second timeline of the repeat whose retention is the median"),
   ),
   phases: v.pipe(
-    v.object({ heavyStart: finite, heavyEnd: finite }),
+    v.object({ heavyStart: finite, heavyEnd: finite, ...warmupStartEntry }),
     v.forward(
       v.check((p) => p.heavyEnd >= p.heavyStart, "must be >= heavyStart"),
       ["heavyEnd"],
     ),
     v.description("seconds since start at which heavy load started and stopped, in that repeat"),
   ),
+  ...cellMeasureEntries,
 });
 
 export const experimentSummarySchema = v.object({
@@ -147,13 +154,19 @@ export const experimentSummarySchema = v.object({
       connections: count,
       shape: v.object({ count, accountsPerClient: count, filledStrings: count }),
     }),
-    phases: v.object({ baselineS: nonNegative, heavyS: nonNegative, recoveryS: nonNegative }),
+    phases: v.object({
+      baselineS: nonNegative,
+      heavyS: nonNegative,
+      recoveryS: nonNegative,
+      ...warmupEntry,
+    }),
     matrix: v.object({
       formats: v.pipe(v.array(v.picklist(formats)), v.maxLength(formats.length)),
       workers: v.pipe(v.array(positiveCount), v.maxLength(summaryLimits.maxWorkers)),
       strategies: v.pipe(v.array(v.picklist(strategies)), v.maxLength(strategies.length)),
       sources: matrixSourcesSchema,
     }),
+    ...settingsMeasureEntries,
   }),
   cells: v.pipe(v.array(cellSchema), v.maxLength(summaryLimits.maxCells)),
 });

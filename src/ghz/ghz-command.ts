@@ -61,7 +61,14 @@ export async function runGhzCli(argv: string[], io: GhzCliIo = {}): Promise<numb
         parseJson(`data file ${settings.dataFile}`, await readBounded(settings.dataFile)),
       );
     }
-    const report = await runGhz(settings, io.signal ? { signal: io.signal } : {});
+    const importPaths = flags.importPaths
+      ?.split(",")
+      .map((p) => p.trim())
+      .filter((p) => p !== "");
+    const report = await runGhz(settings, {
+      ...(io.signal && { signal: io.signal }),
+      ...(importPaths !== undefined && { importPaths }),
+    });
     const text =
       settings.format === "summary"
         ? formatGhzSummary(report)
@@ -105,7 +112,7 @@ interface CliFlags {
 function buildProgram(stdout: (t: string) => void, stderr: (t: string) => void): Command {
   return new Command("loopstall ghz")
     .description(
-      "ghz-compatible gRPC load test (h2c) of the loopstall service, with ghz's report formats.",
+      "ghz-compatible gRPC load test (h2c) of the loopstall service, or of yours with --proto, with ghz's report formats.",
     )
     .argument("[host]", "host:port to test, e.g. 127.0.0.1:8080")
     .option(
@@ -113,8 +120,14 @@ function buildProgram(stdout: (t: string) => void, stderr: (t: string) => void):
       "config file (.json, .toml, .yaml) with ghz's long flag names as keys",
     )
     .option("--call <method>", "pkg.Service.Method or pkg.Service/Method")
-    .option("--proto <path>", "the .proto file (accepted; bank.v1 and grpc.health.v1 are built in)")
-    .option("-i, --import-paths <paths>", "accepted for compatibility; ignored")
+    .option(
+      "--proto <path>",
+      "the .proto file: bank.v1 and grpc.health.v1 are built in; any other service's is compiled (buf, offline)",
+    )
+    .option(
+      "-i, --import-paths <paths>",
+      "comma-separated import paths of a --proto that is not built in",
+    )
     .option("-d, --data <json>", "request data as JSON; @ reads it from stdin")
     .option("-D, --data-file <path>", "file holding the request data JSON")
     .option("-c, --concurrency <n>", "concurrent workers (default 50)", count)

@@ -26,6 +26,12 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
   /** How long to wait for the server to announce itself and answer `/.well-known/live`. Default 30,000 ms. */
   startTimeoutMs?: number;
+  /**
+   * CPUs to run the server on (`taskset -c` list, e.g. "0"), so a load
+   * generator on the others does not compete with it (`cluster` only).
+   * Default: any.
+   */
+  cpus?: string;
   /** Where the server's output goes, line by line. Default: dropped. */
   onOutput?(line: string): void;
 }
@@ -58,6 +64,9 @@ export async function startServerProcess(
   installExitHook();
   const workers = options.workers ?? 1;
   const timeoutMs = options.startTimeoutMs ?? 30_000;
+  if (options.cpus !== undefined && options.launcher === "pm2") {
+    throw new Error("pinning the server to CPUs works with the cluster launcher only, not PM2");
+  }
   const started =
     (options.launcher ?? "cluster") === "pm2"
       ? await startPm2(options, workers, timeoutMs)
@@ -83,9 +92,11 @@ interface Started {
 }
 
 function startCluster(options: ServerProcessOptions, workers: number): Started {
+  const pinned = options.cpus === undefined ? [] : ["-c", options.cpus, process.execPath];
   const child = spawn(
-    process.execPath,
+    options.cpus === undefined ? process.execPath : "taskset",
     [
+      ...pinned,
       ...nodeArgsFor(serverEntry),
       "--host",
       "127.0.0.1",

@@ -1,14 +1,17 @@
 import { fromBinary, fromJsonString } from "@bufbuild/protobuf";
-import { Code } from "@connectrpc/connect";
-import { codeFromHttpStatus, codeFromString } from "@connectrpc/connect/protocol-connect";
-import { trailerParse } from "@connectrpc/connect/protocol-grpc-web";
-import { goCodeName } from "../contract/go-codes.js";
 import { encodeHeavyRequest, envelope, heavyHttpCall, utf8 } from "../contract/scenario.js";
 import type { ResolvedShape } from "../contract/shape.js";
 import type { Format, Strategy } from "../contract/wire.js";
-import { grpcMethods, strategyHeader, workerHeader } from "../contract/wire.js";
+import { grpcMethods, strategyHeader } from "../contract/wire.js";
 import { ListClientsResponseSchema, StreamClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
-import { connectEndStreamFlag, EnvelopeScanner, grpcWebTrailerFlag } from "./envelope-scanner.js";
+import { type CallSpec, createSpecCaller } from "./call-spec.js";
+import { type PlacementPlan, spreadConnections } from "./connection-placement.js";
+import {
+  connectEndStreamFlag,
+  type EnvelopeScanner,
+  grpcWebTrailerFlag,
+} from "./envelope-scanner.js";
+import { rawCall } from "./raw-call.js";
 import { openRawConnection, type RawConnection, type RawRequest } from "./raw-client.js";
 import type { CallOutcome } from "./workload.js";
 
@@ -36,6 +39,13 @@ export interface HeavyCallOptions {
   windowBytes?: number;
   /** HTTP version. Default "2" (h2c), except "1.1" for rest-json. gRPC needs "2". */
   httpVersion?: "1.1" | "2";
+  /**
+   * A call of the user's own service (`--heavy-call`) instead of
+   * BankService's; `format`, `strategy`, `shape` and `verify` are then unused.
+   */
+  spec?: CallSpec;
+  /** Spread the connections evenly over the server's workers before the run. Default: as they land. */
+  placement?: PlacementPlan;
 }
 
 /** The largest response kept in memory for `verify`. */
@@ -44,6 +54,8 @@ export const maxVerifyBytes = 512 * 1024 * 1024;
 /** Heavy calls over raw connections, one per `conn`. */
 export interface HeavyCaller {
   call(conn: number, signal: AbortSignal): Promise<CallOutcome>;
+  /** Places the connections on the server's workers, if a plan was given; says what happened. */
+  prepare(): Promise<string | undefined>;
   close(): void;
 }
 
@@ -54,56 +66,43 @@ export interface HeavyCaller {
  * decoding it (unless `verify`).
  */
 export function createHeavyCaller(options: HeavyCallOptions): HeavyCaller {
+  if (options.spec !== undefined) {
+    return createSpecCaller(
+      options.spec,
+      options.baseUrl,
+      options.connections,
+      options.windowBytes,
+      options.placement,
+    );
+  }
   const httpVersion = options.httpVersion ?? (options.format === "rest-json" ? "1.1" : "2");
   if (options.format === "grpc" && httpVersion !== "2") {
     throw new Error("gRPC needs HTTP/2");
   }
-  const conns: RawConnection[] = Array.from({ length: options.connections }, () =>
-    openRawConnection(options.baseUrl, httpVersion, options.windowBytes),
-  );
+  const open = () => openRawConnection(options.baseUrl, httpVersion, options.windowBytes);
+  const conns: RawConnection[] = Array.from({ length: options.connections }, open);
+  const placement = options.placement;
   const request = buildHeavyRequest(options.format, options.strategy, options.shape);
   const verify = options.verify ?? false;
+  const shape = {
+    format: options.format,
+    enveloped: isEnveloped(options.format, options.strategy),
+  };
   return {
+    prepare: async () =>
+      placement === undefined || placement.workers < 2
+        ? undefined
+        : spreadConnections(conns, open, placement),
     async call(conn, signal) {
       const connection = conns[conn % conns.length] as RawConnection;
-      const enveloped = isEnveloped(options.format, options.strategy);
-      const scanner = new EnvelopeScanner({ keepDataBytes: verify ? maxVerifyBytes : 0 });
-      const chunks: Uint8Array[] = [];
-      let kept = 0;
-      let scanError: string | undefined;
-      const res = await connection.request(request, signal, (chunk) => {
-        if (enveloped) {
-          if (scanError === undefined) {
-            try {
-              scanner.push(chunk);
-            } catch (error) {
-              scanError = error instanceof Error ? error.message : String(error);
-            }
-          }
-        } else if (kept + chunk.byteLength <= (verify ? maxVerifyBytes : 64 * 1024)) {
-          // Unary bodies are kept only while small (an error) or when verifying.
-          chunks.push(chunk);
-          kept += chunk.byteLength;
-        }
-      });
-      const worker = res.headers.get(workerHeader) ?? undefined;
-      const base = { bytes: res.bytes, ...(worker !== undefined && { worker }) };
-      if (scanError !== undefined) {
-        return { ...base, status: "Internal", error: scanError };
-      }
-      const failure = enveloped
-        ? envelopedFailure(options.format, res.status, res.headers, res.trailers, scanner)
-        : unaryFailure(res.status, chunks);
-      if (failure !== undefined) {
-        return { ...base, ...failure };
-      }
-      if (verify) {
-        const problem = verifyBody(options, enveloped ? scanner : undefined, chunks);
+      const result = await rawCall(connection, request, shape, signal, verify ? maxVerifyBytes : 0);
+      if (result.failure === undefined && verify) {
+        const problem = verifyBody(options, result.scanner, result.chunks);
         if (problem !== undefined) {
-          return { ...base, status: "DataLoss", error: problem };
+          return { ...result.outcome, status: "DataLoss", error: problem };
         }
       }
-      return { ...base, status: "OK" };
+      return result.outcome;
     },
     close() {
       for (const c of conns) {
@@ -147,78 +146,6 @@ export function buildHeavyRequest(
       te: "trailers",
     },
     body: envelope(encodeHeavyRequest(shape)),
-  };
-}
-
-/** A failed call's status name and message. */
-type Failure = { status: string; error: string };
-
-function unaryFailure(httpStatus: number, chunks: Uint8Array[]): Failure | undefined {
-  if (httpStatus === 200) {
-    return undefined;
-  }
-  const text = Buffer.concat(chunks).toString("utf8").slice(0, 1000);
-  let code = codeFromHttpStatus(httpStatus);
-  let message = `HTTP ${httpStatus}`;
-  try {
-    const body = JSON.parse(text) as { code?: unknown; message?: unknown };
-    code = (typeof body.code === "string" && codeFromString(body.code)) || code;
-    if (typeof body.message === "string") {
-      message = body.message;
-    }
-  } catch {
-    // Not JSON: keep the HTTP status.
-  }
-  return { status: goCodeName(code), error: message };
-}
-
-function envelopedFailure(
-  format: Format,
-  httpStatus: number,
-  headers: Headers,
-  trailers: Headers,
-  scanner: EnvelopeScanner,
-): Failure | undefined {
-  if (httpStatus !== 200) {
-    return { status: goCodeName(codeFromHttpStatus(httpStatus)), error: `HTTP ${httpStatus}` };
-  }
-  if (!scanner.complete) {
-    return { status: "Internal", error: "response ended inside a frame" };
-  }
-  if (format === "grpc") {
-    // A trailers-only response carries the status in the headers.
-    return grpcStatus(trailers.has("grpc-status") ? trailers : headers);
-  }
-  if (format === "grpc-web") {
-    const frame = scanner.frames.find((f) => (f.flags & grpcWebTrailerFlag) !== 0);
-    return grpcStatus(frame ? trailerParse(frame.payload) : headers);
-  }
-  const end = scanner.frames.find((f) => (f.flags & connectEndStreamFlag) !== 0);
-  if (end === undefined) {
-    return { status: "Internal", error: "stream ended without an end-of-stream message" };
-  }
-  const body = JSON.parse(new TextDecoder().decode(end.payload)) as {
-    error?: { code?: string; message?: string };
-  };
-  if (body.error !== undefined) {
-    const code = (body.error.code && codeFromString(body.error.code)) || Code.Unknown;
-    return { status: goCodeName(code), error: body.error.message ?? "" };
-  }
-  return undefined;
-}
-
-function grpcStatus(trailer: Headers): Failure | undefined {
-  const status = trailer.get("grpc-status");
-  if (status === null) {
-    return { status: "Internal", error: "missing grpc-status" };
-  }
-  if (status === "0") {
-    return undefined;
-  }
-  const code = Number(status) as Code;
-  return {
-    status: goCodeName(code),
-    error: decodeURIComponent(trailer.get("grpc-message") ?? ""),
   };
 }
 

@@ -26,7 +26,7 @@ describe("LoadAggregator", () => {
     );
     assert.equal(r.probe.baseline.rps, 0.5);
     assert.equal(r.probe.heavy.maxMs >= 899, true, "the 900 ms call started in the heavy phase");
-    assert.deepEqual(r.phases, { heavyStart: 2, heavyEnd: 4 });
+    assert.deepEqual(r.phases, { warmupStart: 0, heavyStart: 2, heavyEnd: 4 });
     assert.equal(r.heavy.completed, 2);
     assert.equal(r.heavy.cancelled, 1);
     assert.equal(r.heavy.errors, 0);
@@ -70,7 +70,59 @@ describe("LoadAggregator", () => {
     const agg = new LoadAggregator();
     agg.setHeavyPhase(start + 5_000, start + 10_000);
     const r = agg.result(start, start + 3_000, 0);
-    assert.deepEqual(r.phases, { heavyStart: 3, heavyEnd: 3 });
+    assert.deepEqual(r.phases, { warmupStart: 0, heavyStart: 3, heavyEnd: 3 });
     assert.equal(r.heavy.rps, 0);
+  });
+
+  it("keeps warm-up calls on the timeline (negative seconds) and out of every statistic", () => {
+    const agg = new LoadAggregator();
+    const warmupStart = start - 2_000;
+    agg.setWarmupEnd(start);
+    agg.setHeavyPhase(start + 2_000, start + 4_000);
+    const slowWarmup = { ...call(-1_500, 800), worker: "7" };
+    agg.add(
+      "probe",
+      [slowWarmup, call(-500, 10, "Unavailable"), { ...call(100, 5), worker: "7" }],
+      [],
+    );
+    const r = agg.result(start, start + 6_000, 0, warmupStart);
+    assert.deepEqual(r.phases, { warmupStart: -2, heavyStart: 2, heavyEnd: 4 });
+    assert.deepEqual(
+      r.timeline.slice(0, 3).map((p) => [p.t, p.probe]),
+      [
+        [-2, 0],
+        [-1, 1],
+        [0, 1],
+      ],
+    );
+    assert.equal(r.probe.baseline.completed, 1);
+    assert.equal(r.probe.errors, 0, "the warm-up's failure is not counted");
+    assert.ok(r.probe.baseline.maxMs < 100, "the warm-up's 800 ms call is in no percentile");
+    assert.deepEqual(r.workerSpread, { "7": 1 });
+    assert.deepEqual(r.placement, { probe: { "7": 1 }, heavy: {} });
+  });
+
+  it("tallies probe and heavy placement apart", () => {
+    const agg = new LoadAggregator();
+    agg.setHeavyPhase(start + 1_000, start + 2_000);
+    agg.add(
+      "probe",
+      [
+        { ...call(0, 1), worker: "1" },
+        { ...call(10, 1), worker: "2" },
+      ],
+      [],
+    );
+    agg.add(
+      "heavy",
+      [
+        { ...call(1_100, 100), worker: "2" },
+        { ...call(1_200, 100), worker: "2" },
+      ],
+      [],
+    );
+    const r = agg.result(start, start + 3_000, 0);
+    assert.deepEqual(r.placement, { probe: { "1": 1, "2": 1 }, heavy: { "2": 2 } });
+    assert.deepEqual(r.workerSpread, { "1": 1, "2": 3 });
   });
 });

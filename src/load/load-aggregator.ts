@@ -1,7 +1,13 @@
 import type { Phase } from "../contract/phases.js";
 import type { TimelinePoint } from "../contract/results.js";
+import {
+  defaultKubeletSettings,
+  type KubeletSettings,
+  ProbeSampler,
+  simulateKubelet,
+} from "./kubelet.js";
 import { LatencyHistogram } from "./latency-histogram.js";
-import type { LoadResult, PhaseStats } from "./load-settings.js";
+import type { LoadPhase, LoadResult, PhaseStats } from "./load-settings.js";
 import type { CompactRecord } from "./load-thread.js";
 import { SecondBuckets } from "./timeline.js";
 import { WorkerTally } from "./worker-tally.js";
@@ -28,6 +34,9 @@ export class LoadAggregator {
   readonly #errorSamples: string[] = [];
   #probeErrors = 0;
   readonly #heavy = { completed: 0, errors: 0, cancelled: 0, responseBytes: 0, totalBytes: 0 };
+  readonly #placement = { probe: new WorkerTally(), heavy: new WorkerTally() };
+  readonly #sampler = new ProbeSampler();
+  #warmupEndMs = Number.NEGATIVE_INFINITY;
   #heavyStartMs = Number.POSITIVE_INFINITY;
   #heavyEndMs = Number.POSITIVE_INFINITY;
 
@@ -37,8 +46,17 @@ export class LoadAggregator {
     this.#heavyEndMs = endMs;
   }
 
+  /** Sets the end of the discarded warm-up, epoch ms: calls started before it count in no statistic. */
+  setWarmupEnd(ms: number): void {
+    this.#warmupEndMs = ms;
+  }
+
   /** The phase holding the moment `ms` (epoch ms). */
-  phaseOf(ms: number): Phase {
+  phaseOf(ms: number): LoadPhase {
+    return ms < this.#warmupEndMs ? "warmup" : this.#measuredPhaseOf(ms);
+  }
+
+  #measuredPhaseOf(ms: number): Phase {
     return ms < this.#heavyStartMs ? "baseline" : ms < this.#heavyEndMs ? "heavy" : "recovery";
   }
 
@@ -56,14 +74,25 @@ export class LoadAggregator {
       if (ok) {
         this.#buckets.add(role, end);
       }
+      if (r.start < this.#warmupEndMs) {
+        // Warm-up: on the timeline, in no statistic, except that a call
+        // finishing after it counts as a completion of the phase it ends in,
+        // as a call crossing any phase edge does (the rows add up).
+        if (ok && role === "probe" && end >= this.#warmupEndMs) {
+          this.#probeOk[this.#measuredPhaseOf(end)]++;
+        }
+        continue;
+      }
       // Calls cut off before an answer were served by nobody: not tallied.
       if (r.worker !== undefined) {
         this.#tally.add(r.worker);
+        this.#placement[role].add(r.worker);
       }
       if (role === "probe") {
-        this.#histograms[this.phaseOf(r.start)].record(r.latencyMs);
+        this.#sampler.add({ startMs: r.start, latencyMs: r.latencyMs, ok });
+        this.#histograms[this.#measuredPhaseOf(r.start)].record(r.latencyMs);
         if (ok) {
-          this.#probeOk[this.phaseOf(end)]++;
+          this.#probeOk[this.#measuredPhaseOf(end)]++;
         } else {
           this.#probeErrors++;
         }
@@ -85,10 +114,17 @@ export class LoadAggregator {
   }
 
   /**
-   * The run's result. `startedAt` is a whole second; a run stopped early
-   * ends the phases that did not happen at `endedAt`.
+   * The run's result. `startedAt` (the baseline's start) is a whole second;
+   * a run stopped early ends the phases that did not happen at `endedAt`.
+   * `warmupStartedAt` is when the warm-up began (default: no warm-up).
    */
-  result(startedAt: number, endedAt: number, loadgenCpuPercent: number): LoadResult {
+  result(
+    startedAt: number,
+    endedAt: number,
+    loadgenCpuPercent: number,
+    warmupStartedAt = startedAt,
+    kubelet: KubeletSettings = defaultKubeletSettings,
+  ): LoadResult {
     const heavyStartMs = Math.min(this.#heavyStartMs, endedAt);
     const heavyEndMs = Math.min(this.#heavyEndMs, endedAt);
     const phaseStats = (phase: Phase, fromMs: number, toMs: number): PhaseStats => {
@@ -107,8 +143,11 @@ export class LoadAggregator {
     return {
       startedAt,
       endedAt,
-      timeline: this.#buckets.points(startedAt, endedAt),
+      timeline: this.#buckets
+        .points(warmupStartedAt, endedAt)
+        .map((p) => ({ ...p, t: p.epoch - origin / 1000 })),
       phases: {
+        warmupStart: (Math.min(warmupStartedAt, startedAt) - origin) / 1000,
         heavyStart: (heavyStartMs - origin) / 1000,
         heavyEnd: (heavyEndMs - origin) / 1000,
       },
@@ -124,6 +163,11 @@ export class LoadAggregator {
         mbPerS: this.#heavy.totalBytes / 1e6 / heavySeconds,
       },
       workerSpread: this.#tally.toRecord(),
+      placement: {
+        probe: this.#placement.probe.toRecord(),
+        heavy: this.#placement.heavy.toRecord(),
+      },
+      kubernetes: simulateKubelet(this.#sampler, kubelet, startedAt, endedAt, origin),
       loadgenCpuPercent,
       errorSamples: [...this.#errorSamples],
     };

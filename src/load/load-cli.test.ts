@@ -82,6 +82,8 @@ describe("loopstall load", () => {
         "rest-json",
         "--count",
         "2000",
+        "--warmup",
+        "1",
         "--baseline",
         "2",
         "--heavy",
@@ -92,11 +94,11 @@ describe("loopstall load", () => {
       ],
       { from: "user" },
     );
-    const sums = { baseline: 0, heavy: 0, recovery: 0 };
-    const rows = { baseline: 0, heavy: 0, recovery: 0 };
+    const sums = { warmup: 0, baseline: 0, heavy: 0, recovery: 0 };
+    const rows = { warmup: 0, baseline: 0, heavy: 0, recovery: 0 };
     let phase: keyof typeof sums | undefined;
     for (const line of out.slice(0, out.indexOf("probe req/s")).split("\n")) {
-      const header = /^# (baseline|heavy|recovery)$/.exec(line);
+      const header = /^# (warmup|baseline|heavy|recovery)$/.exec(line);
       if (header) {
         phase = header[1] as keyof typeof sums;
       } else if (/^\d+ \d+ \d+$/.test(line)) {
@@ -106,6 +108,8 @@ describe("loopstall load", () => {
       }
     }
     const result = JSON.parse(out.slice(out.indexOf("\n{") + 1)) as LoadResult;
+    assert.equal(rows.warmup, 1);
+    assert.ok(sums.warmup > 0, "the warm-up's calls are on the timeline");
     assert.equal(rows.baseline, 2);
     assert.equal(rows.heavy, 2);
     assert.ok(rows.recovery >= 2);
@@ -113,8 +117,14 @@ describe("loopstall load", () => {
     assert.equal(sums.heavy, result.probe.heavy.completed);
     assert.equal(sums.recovery, result.probe.recovery.completed);
     // The phases start on whole seconds of the timeline.
-    assert.deepEqual(result.phases, { heavyStart: 2, heavyEnd: 4 });
+    assert.deepEqual(result.phases, { warmupStart: -1, heavyStart: 2, heavyEnd: 4 });
     assert.equal(result.startedAt % 1000, 0);
+    assert.equal(result.timeline[0]?.t, -1);
+    assert.match(
+      out,
+      /^kubernetes liveness \(period=10,timeout=1,failures=3\): \d+ of 1 checks failed/m,
+    );
+    assert.match(out, /^placement: heavy: pid \d+ \d+; probe: pid \d+ \d+$/m);
   });
 
   it("refuses to start when no server answers, in a second and with one clear line", async () => {
@@ -186,7 +196,18 @@ describe("loopstall load", () => {
         bin,
         "load",
         ...["--url", server.url, "--format", "rest-json", "--probe-target", "rest"],
-        ...["--count", "100", "--baseline", "30", "--heavy", "1", "--recovery", "1"],
+        ...[
+          "--count",
+          "100",
+          "--warmup",
+          "1",
+          "--baseline",
+          "30",
+          "--heavy",
+          "1",
+          "--recovery",
+          "1",
+        ],
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -205,7 +226,7 @@ describe("loopstall load", () => {
     child.kill("SIGINT");
     assert.equal(await exited, 130);
     assert.match(stdout, /probe req\/s: baseline \d+/);
-    assert.match(stderr, /loopstall: cancelled after [\d.]+ s of 32 s: the run is partial/);
+    assert.match(stderr, /loopstall: cancelled after [\d.]+ s of 33 s: the run is partial/);
   });
 
   it("refuses --probe-rate without --probe-mode open", async () => {

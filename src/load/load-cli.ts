@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
-import type { Phase } from "../contract/phases.js";
 import { type Format, formats, type Strategy, strategies } from "../contract/wire.js";
 import { CliExit } from "./cli-exit.js";
+import { describeKubelet } from "./kubelet.js";
 import {
   addLoadFlags,
   checkProbeRate,
@@ -10,10 +10,12 @@ import {
   settingsFromFlags,
 } from "./load-flags.js";
 import { runLoad } from "./load-run.js";
-import type { LoadResult } from "./load-settings.js";
-import { checkLocalTarget } from "./local-target.js";
-import { checkTargetAnswers } from "./preflight.js";
+import type { LoadPhase, LoadResult } from "./load-settings.js";
+import { allowRemoteTarget, checkLocalTarget } from "./local-target.js";
+import { describePlacement } from "./placement.js";
+import { checkSpecAnswers, checkTargetAnswers } from "./preflight.js";
 import { createProgressDisplay } from "./progress-display.js";
+import { addServiceFlags, type ServiceFlags, specsFromServiceFlags } from "./service-flags.js";
 import { formatTimelineLine } from "./timeline.js";
 
 /** Where `loopstall load` writes; the process's streams by default. */
@@ -26,12 +28,13 @@ export interface LoadCliIo {
   signal?: AbortSignal;
 }
 
-interface LoadCliFlags extends LoadFlags {
+interface LoadCliFlags extends LoadFlags, ServiceFlags {
   url: string;
   format: Format;
   strategy: Strategy;
   workers: number;
   json: boolean;
+  allowRemote: boolean;
 }
 
 /**
@@ -44,10 +47,12 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
   const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
   const command = new Command("load")
     .description(
-      "Run one load cell against a running loopstall server and print the per-second timeline.",
+      "Run one load cell against a running server (loopstall's, or your own with --proto and --heavy-call) and print the per-second timeline.",
     )
     .addOption(
-      new Option("--url <url>", "server base URL (loopback only)").default("http://127.0.0.1:8080"),
+      new Option("--url <url>", "server base URL (loopback unless --allow-remote)").default(
+        "http://127.0.0.1:8080",
+      ),
     )
     .addOption(
       new Option("--format <format>", "heavy request format")
@@ -60,24 +65,59 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
         .default("inline"),
     )
     .addOption(
-      intOption("--workers <n>", "server workers, to size the default probe connections", 1, 64, 1),
+      intOption(
+        "--workers <n>",
+        "server workers: sizes the default probe connections, and with 2 or more the heavy connections are spread evenly over them",
+        1,
+        64,
+        1,
+      ),
     )
-    .addOption(new Option("--json", "print the full result as JSON at the end").default(false));
+    .addOption(new Option("--json", "print the full result as JSON at the end").default(false))
+    .addOption(
+      new Option(
+        "--allow-remote",
+        "allow a --url that is not this machine (with a warning): only a service you may load",
+      ).default(false),
+    );
   addLoadFlags(command);
+  addServiceFlags(command);
   command.action(async (flags: LoadCliFlags) => {
+    if (flags.allowRemote) {
+      const warning = allowRemoteTarget(flags.url);
+      if (warning !== undefined) {
+        stderr(`${warning}\n`);
+      }
+    }
     checkLocalTarget(flags.url);
     checkProbeRate(command, flags);
-    await checkTargetAnswers(flags.url);
     const settings = settingsFromFlags(flags, flags.workers);
-    const totalS = settings.phases.baselineS + settings.phases.heavyS + settings.phases.recoveryS;
+    const specs = await specsFromServiceFlags(command, flags, {
+      probeMs: settings.probe.timeoutMs,
+      heavyMs: settings.heavy.timeoutMs,
+    });
+    if (specs.probeSpec !== undefined) {
+      await checkSpecAnswers(flags.url, specs.probeSpec);
+    } else {
+      await checkTargetAnswers(flags.url);
+    }
+    const totalS =
+      (settings.phases.warmupS ?? 0) +
+      settings.phases.baselineS +
+      settings.phases.heavyS +
+      settings.phases.recoveryS;
     const showProgress = io.progress ?? (process.stdout.isTTY && process.stderr.isTTY);
     const display = showProgress ? createProgressDisplay(totalS) : undefined;
     const print = (line: string) => (display ? display.log(line) : stdout(`${line}\n`));
     // Each row is printed under the phase it belongs to (rows come 300 ms
     // after their second, so a phase header printed when the phase starts
     // would land above the previous phase's last row).
-    let phase: Phase | undefined;
-    print(`# epoch probe heavy   (${flags.format}, ${flags.strategy}, ${flags.url})`);
+    let phase: LoadPhase | undefined;
+    const what =
+      specs.heavySpec === undefined
+        ? `${flags.format}, ${flags.strategy}`
+        : `heavy ${specs.heavySpec.label}, probe ${specs.probeSpec?.label ?? flags.probeTarget}`;
+    print(`# epoch probe heavy   (${what}, ${flags.url})`);
     let result: LoadResult;
     try {
       result = await runLoad({
@@ -85,7 +125,10 @@ export function createLoadCommand(io: LoadCliIo = {}): Command {
         format: flags.format,
         strategy: flags.strategy,
         ...settings,
+        ...specs,
+        workers: flags.workers,
         ...(io.signal && { signal: io.signal }),
+        onPlacement: (description) => print(`# placement: ${description}`),
         onSecond(point, p) {
           if (p !== phase) {
             phase = p;
@@ -138,6 +181,10 @@ export function describeLoad(r: LoadResult): string {
     `probe p50/p99 ms: baseline ${baseline.p50Ms.toFixed(1)}/${baseline.p99Ms.toFixed(1)}, heavy ${heavy.p50Ms.toFixed(1)}/${heavy.p99Ms.toFixed(1)}, recovery ${recovery.p50Ms.toFixed(1)}/${recovery.p99Ms.toFixed(1)}; errors ${r.probe.errors}`,
     `heavy: ${r.heavy.completed} ok, ${r.heavy.errors} failed, ${r.heavy.cancelled} cut at phase end; ${r.heavy.rps.toFixed(2)} req/s, ${r.heavy.mbPerS.toFixed(1)} MB/s, ${r.heavy.responseBytes} bytes each`,
     `requests per server worker: ${spread || "none"}`,
+    ...(r.placement === undefined
+      ? []
+      : [`placement: ${describePlacement(r.placement, r.workerSpread)}`]),
     `load generator CPU: ${r.loadgenCpuPercent.toFixed(0)}% of one core`,
+    ...(r.kubernetes === undefined ? [] : describeKubelet(r.kubernetes)),
   ].join("\n");
 }

@@ -2,10 +2,17 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { phaseLimits } from "../contract/run-limits.js";
 import { defaultShape, maxFilledStrings, type ResolvedShape } from "../contract/shape.js";
 import {
+  defaultKubeletSettings,
+  type KubeletProbeSettings,
+  type KubeletSettings,
+  parseKubeletProbe,
+} from "./kubelet.js";
+import {
   defaultHeavySettings,
   defaultPhaseSettings,
   defaultProbeSettings,
   type HeavySettings,
+  maxWarmupS,
   type PhaseSettings,
   type ProbeSettings,
 } from "./load-settings.js";
@@ -22,9 +29,12 @@ export interface LoadFlags {
   heavyTimeoutMs: number;
   heavyWindow: number;
   verify: boolean;
+  warmup?: number;
   baseline?: number;
   heavy?: number;
   recovery?: number;
+  liveness?: KubeletProbeSettings;
+  readiness?: KubeletProbeSettings;
   count: number;
   accountsPerClient: number;
   filledStrings: number;
@@ -84,6 +94,14 @@ export function addLoadFlags(command: Command): Command {
       .addOption(
         new Option("--verify", "decode every heavy response and check its size").default(false),
       )
+      .addOption(
+        intOption(
+          "--warmup <s>",
+          `discarded probe-only warm-up before the baseline, seconds (default ${d.warmupS})`,
+          0,
+          maxWarmupS,
+        ),
+      )
       // The limits the k6 script (loadtest/concurrency.ts) applies too.
       .addOption(
         phaseOption("--baseline <s>", `baseline seconds (default ${d.baselineS})`, "baselineS"),
@@ -91,6 +109,22 @@ export function addLoadFlags(command: Command): Command {
       .addOption(phaseOption("--heavy <s>", `heavy-load seconds (default ${d.heavyS})`, "heavyS"))
       .addOption(
         phaseOption("--recovery <s>", `recovery seconds (default ${d.recoveryS})`, "recoveryS"),
+      )
+      .addOption(
+        new Option(
+          "--liveness <settings>",
+          "kubelet liveness probe to simulate from the probe calls: period=S,timeout=S,failures=N",
+        )
+          .argParser((v: string) => parseProbeFlag(v, "liveness"))
+          .default(defaultKubeletSettings.liveness, "period=10,timeout=1,failures=3"),
+      )
+      .addOption(
+        new Option(
+          "--readiness <settings>",
+          "kubelet readiness probe to simulate: period=S,timeout=S,failures=N,successes=N",
+        )
+          .argParser((v: string) => parseProbeFlag(v, "readiness"))
+          .default(defaultKubeletSettings.readiness, "period=10,timeout=1,failures=3,successes=1"),
       )
       .addOption(
         intOption("--count <n>", "clients in the heavy response", 1, 200_000, defaultShape.count),
@@ -134,7 +168,13 @@ export function settingsFromFlags(
   flags: LoadFlags,
   workers: number,
   phaseDefaults: PhaseSettings = defaultPhaseSettings,
-): { probe: ProbeSettings; heavy: HeavySettings; phases: PhaseSettings; shape: ResolvedShape } {
+): {
+  probe: ProbeSettings;
+  heavy: HeavySettings;
+  phases: PhaseSettings;
+  shape: ResolvedShape;
+  kubelet: KubeletSettings;
+} {
   return {
     probe: {
       mode: flags.probeMode,
@@ -151,6 +191,7 @@ export function settingsFromFlags(
       windowBytes: flags.heavyWindow,
     },
     phases: {
+      warmupS: flags.warmup ?? phaseDefaults.warmupS ?? defaultPhaseSettings.warmupS ?? 0,
       baselineS: flags.baseline ?? phaseDefaults.baselineS,
       heavyS: flags.heavy ?? phaseDefaults.heavyS,
       recoveryS: flags.recovery ?? phaseDefaults.recoveryS,
@@ -160,7 +201,19 @@ export function settingsFromFlags(
       accountsPerClient: flags.accountsPerClient,
       filledStrings: flags.filledStrings,
     },
+    kubelet: {
+      liveness: flags.liveness ?? defaultKubeletSettings.liveness,
+      readiness: flags.readiness ?? defaultKubeletSettings.readiness,
+    },
   };
+}
+
+function parseProbeFlag(value: string, kind: "liveness" | "readiness"): KubeletProbeSettings {
+  try {
+    return parseKubeletProbe(value, kind);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message.replace(`--${kind}: `, ""));
+  }
 }
 
 /** An integer flag within bounds, with a clear error otherwise. */

@@ -1,8 +1,10 @@
+import { type CallSpec, httpGetSpec, liveConnectSpec } from "./call-spec.js";
+import type { PlacementPlan } from "./connection-placement.js";
 import { LoadAggregator } from "./load-aggregator.js";
 import { checkPhases, type LoadOptions, type LoadResult } from "./load-settings.js";
 import type { FromThread, ThreadConfig } from "./load-thread.js";
 import { LoadThread } from "./load-thread-handle.js";
-import { checkLocalTarget } from "./local-target.js";
+import { checkLocalTarget, remoteOrigins } from "./local-target.js";
 
 /**
  * Runs one load cell: a probe thread for the whole run and a heavy thread
@@ -14,13 +16,22 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   checkPhases(options.phases);
   const { probe, heavy, phases } = options;
   const maxCalls = options.maxCalls ?? 2_000_000;
+  const warmupMs = (phases.warmupS ?? 0) * 1000;
   const baselineMs = phases.baselineS * 1000;
   const heavyMs = phases.heavyS * 1000;
+  // The measured run; the probe runs the warm-up before it.
   const totalMs = baselineMs + heavyMs + phases.recoveryS * 1000;
 
+  const allowedOrigins = remoteOrigins();
   const probeConfig: ThreadConfig = {
     role: "probe",
-    probe: { target: probe.target, baseUrl: options.baseUrl, connections: probe.connections },
+    allowedOrigins,
+    probe: {
+      target: probe.target,
+      baseUrl: options.baseUrl,
+      connections: probe.connections,
+      ...(options.probeSpec && { spec: options.probeSpec }),
+    },
     workload:
       probe.mode === "open"
         ? {
@@ -28,20 +39,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             concurrency: Math.min(10_000, Math.ceil((probe.rate * probe.timeoutMs) / 1000) + 1),
             connections: probe.connections,
             rps: probe.rate,
-            durationMs: totalMs,
+            durationMs: warmupMs + totalMs,
             timeoutMs: probe.timeoutMs,
             maxCalls,
           }
         : {
             concurrency: probe.connections,
             connections: probe.connections,
-            durationMs: totalMs,
+            durationMs: warmupMs + totalMs,
             timeoutMs: probe.timeoutMs,
             maxCalls,
           },
   };
   const heavyConfig: ThreadConfig = {
     role: "heavy",
+    allowedOrigins,
     heavy: {
       format: options.format,
       strategy: options.strategy,
@@ -50,6 +62,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       connections: heavy.connections,
       verify: heavy.verify,
       windowBytes: heavy.windowBytes,
+      ...(options.heavySpec && { spec: options.heavySpec }),
+      ...placementOf(options),
     },
     workload: {
       concurrency: heavy.concurrency,
@@ -69,18 +83,27 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const timers: NodeJS.Timeout[] = [];
   try {
     await Promise.all([probeThread.ready, heavyThread.ready]);
+    if (heavyThread.placement !== undefined) {
+      options.onPlacement?.(heavyThread.placement);
+    }
     // Start on a whole second, so that with whole-second phases every
     // timeline row lies in exactly one phase and the rows add up to the
     // phase summaries.
-    const startedAt = Math.ceil(Date.now() / 1000) * 1000;
-    await sleepUntil(startedAt);
+    const warmupStartedAt = Math.ceil(Date.now() / 1000) * 1000;
+    await sleepUntil(warmupStartedAt);
     const cpuStart = process.cpuUsage();
+    const startedAt = warmupStartedAt + warmupMs;
+    // The timeline's t = 0 is the baseline's first second; warm-up seconds are negative.
     const firstSecond = startedAt / 1000;
     const heavyStartMs = startedAt + baselineMs;
     const heavyEndMs = heavyStartMs + heavyMs;
+    aggregator.setWarmupEnd(startedAt);
     aggregator.setHeavyPhase(heavyStartMs, heavyEndMs);
-    options.onPhase?.("baseline");
+    options.onPhase?.(warmupMs > 0 ? "warmup" : "baseline");
     probeThread.send({ type: "start" });
+    if (warmupMs > 0) {
+      timers.push(setTimeout(() => options.onPhase?.("baseline"), startedAt - Date.now()));
+    }
     timers.push(
       setTimeout(() => {
         options.onPhase?.("heavy");
@@ -92,7 +115,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         heavyThread.send({ type: "stop" });
       }, heavyEndMs - Date.now()),
     );
-    let nextSecond = firstSecond;
+    let nextSecond = warmupStartedAt / 1000;
     /** Reports every second that ended at least `lagMs` before `now`. */
     const reportSeconds = (now: number, lagMs: number) => {
       while (options.onSecond && (nextSecond + 1) * 1000 + lagMs <= now) {
@@ -112,7 +135,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
     // The run is bounded: past this, the threads are terminated.
-    const watchdogMs = totalMs + Math.max(probe.timeoutMs, heavy.timeoutMs) + 15_000;
+    const watchdogMs = warmupMs + totalMs + Math.max(probe.timeoutMs, heavy.timeoutMs) + 15_000;
     const watchdog = new Promise<never>((_, reject) => {
       timers.push(
         setTimeout(
@@ -130,8 +153,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     // Every record is in: report the remaining seconds, the last one partial.
     reportSeconds(endedAt + 1000, 0);
     const cpu = process.cpuUsage(cpuStart);
-    const wallMs = Math.max(1, endedAt - startedAt);
-    return aggregator.result(startedAt, endedAt, ((cpu.user + cpu.system) / 1000 / wallMs) * 100);
+    const wallMs = Math.max(1, endedAt - warmupStartedAt);
+    const result = aggregator.result(
+      Math.min(startedAt, endedAt),
+      endedAt,
+      ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+      warmupStartedAt,
+      options.kubelet,
+    );
+    return heavyThread.placement === undefined
+      ? result
+      : { ...result, placementPlan: heavyThread.placement };
   } finally {
     for (const timer of timers) {
       clearTimeout(timer);
@@ -145,4 +177,26 @@ async function sleepUntil(epochMs: number): Promise<void> {
   while (Date.now() < epochMs) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(1, epochMs - Date.now())));
   }
+}
+
+/**
+ * The heavy connections' placement plan with more than one worker: a cheap
+ * call on the heavy connections' HTTP version that names its worker
+ * (BankService's Live, or the user's probe call).
+ */
+function placementOf(options: LoadOptions): { placement?: PlacementPlan } {
+  const workers = options.workers ?? 1;
+  if (workers < 2) {
+    return {};
+  }
+  let check: CallSpec | undefined;
+  if (options.heavySpec === undefined) {
+    check = options.format === "rest-json" ? httpGetSpec() : liveConnectSpec;
+  } else if (options.probeSpec?.httpVersion === options.heavySpec.httpVersion) {
+    check = options.probeSpec;
+  }
+  if (check === undefined || check.requests[0] === undefined) {
+    return {};
+  }
+  return { placement: { workers, check: check.requests[0], shape: check.shape } };
 }

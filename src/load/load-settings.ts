@@ -8,6 +8,8 @@ import type { TimelinePoint } from "../contract/results.js";
 import { phaseLimits } from "../contract/run-limits.js";
 import type { ResolvedShape } from "../contract/shape.js";
 import type { Format, Strategy } from "../contract/wire.js";
+import type { CallSpec } from "./call-spec.js";
+import type { KubeletSettings, KubeletVerdict } from "./kubelet.js";
 import type { ProbeTarget } from "./probe-call.js";
 import { receiveWindowBytes } from "./transports.js";
 
@@ -42,6 +44,12 @@ export interface HeavySettings {
 }
 
 export interface PhaseSettings {
+  /**
+   * Seconds of probe alone before the baseline, discarded: the JIT and the
+   * connections warm up here. On the timeline (at negative seconds), in no
+   * statistic. Default 3; absent = none.
+   */
+  warmupS?: number;
   /** Seconds of probe alone before the heavy load. Default 5. */
   baselineS: number;
   /** Seconds of heavy load. Default 10. */
@@ -59,6 +67,10 @@ export interface LoadOptions {
   probe: ProbeSettings;
   heavy: HeavySettings;
   phases: PhaseSettings;
+  /** The probe as a call of the user's own service (`--probe-call`, `--probe-path`). Default: `probe.target`. */
+  probeSpec?: CallSpec;
+  /** The heavy call of the user's own service (`--heavy-call`). Default: BankService's, from `format`, `strategy` and `shape`. */
+  heavySpec?: CallSpec;
   /** Hard cap on calls per thread (probe, heavy). Default 2,000,000. */
   maxCalls?: number;
   /**
@@ -67,9 +79,19 @@ export interface LoadOptions {
    * with whole-second phases each second lies in one phase, and the seconds
    * of a phase add up to its {@link PhaseStats}.
    */
-  onSecond?(point: TimelinePoint, phase: Phase): void;
+  onSecond?(point: TimelinePoint, phase: LoadPhase): void;
+  /** Called once before the run with how the heavy connections were placed (with `workers` > 1). */
+  onPlacement?(description: string): void;
   /** Called when a phase starts (before that phase's first second is reported). */
-  onPhase?(phase: Phase): void;
+  onPhase?(phase: LoadPhase): void;
+  /**
+   * The server's worker processes. With more than one, the heavy connections
+   * are spread evenly over them before the run (see connection-placement.ts).
+   * Default 1.
+   */
+  workers?: number;
+  /** The kubelet probes to simulate from the probe calls. Default: Kubernetes' defaults for both. */
+  kubelet?: KubeletSettings;
   /** Stops the run early; the result covers what was done. */
   signal?: AbortSignal;
 }
@@ -90,7 +112,18 @@ export const defaultHeavySettings: HeavySettings = {
   windowBytes: receiveWindowBytes,
 };
 
-export const defaultPhaseSettings: PhaseSettings = { baselineS: 5, heavyS: 10, recoveryS: 5 };
+export const defaultPhaseSettings: PhaseSettings = {
+  warmupS: 3,
+  baselineS: 5,
+  heavyS: 10,
+  recoveryS: 5,
+};
+
+/** The longest warm-up, seconds. */
+export const maxWarmupS = 600;
+
+/** A run's phases, the discarded warm-up among them. */
+export type LoadPhase = "warmup" | Phase;
 
 /** Probe numbers for one phase. */
 export interface PhaseStats {
@@ -108,10 +141,16 @@ export interface LoadResult {
   /** Epoch ms. */
   startedAt: number;
   endedAt: number;
-  /** One point per second; `t` counts from the second the run started in. */
+  /**
+   * One point per second; `t` counts from the second the baseline started
+   * in, so warm-up seconds have negative `t`.
+   */
   timeline: TimelinePoint[];
-  /** Seconds (on the timeline's `t` axis) at which heavy load started and stopped. */
-  phases: { heavyStart: number; heavyEnd: number };
+  /**
+   * Seconds (on the timeline's `t` axis) at which the warm-up started (0 or
+   * negative; 0 = no warm-up) and heavy load started and stopped.
+   */
+  phases: { warmupStart?: number; heavyStart: number; heavyEnd: number };
   probe: {
     baseline: PhaseStats;
     heavy: PhaseStats;
@@ -137,6 +176,12 @@ export interface LoadResult {
   };
   /** Answered requests per `x-worker` (server pid), probe and heavy together. */
   workerSpread: Record<string, number>;
+  /** Where the calls landed: answered probe and heavy calls per `x-worker`, apart (embedded engine). */
+  placement?: { probe: Record<string, number>; heavy: Record<string, number> };
+  /** How the heavy connections were placed on the workers, when a plan applied. */
+  placementPlan?: string;
+  /** What a kubelet would have done, from the probe calls (embedded engine). */
+  kubernetes?: KubeletVerdict;
   /** Load generator CPU (all threads) ÷ wall time; 100 = one core. */
   loadgenCpuPercent: number;
   /** A few error messages, for diagnosis. */
@@ -145,8 +190,12 @@ export interface LoadResult {
 
 /** Throws a RangeError for phases outside the shared limits. */
 export function checkPhases(p: PhaseSettings): void {
-  for (const [name, value] of Object.entries(p)) {
-    const max = phaseLimits[name as keyof PhaseSettings].max;
+  const { warmupS = 0, ...measured } = p;
+  if (!Number.isFinite(warmupS) || warmupS < 0 || warmupS > maxWarmupS) {
+    throw new RangeError(`warmupS must be from 0 to ${maxWarmupS} seconds, got ${warmupS}`);
+  }
+  for (const [name, value] of Object.entries(measured)) {
+    const max = phaseLimits[name as keyof typeof phaseLimits].max;
     if (!Number.isFinite(value) || value < 0 || value > max) {
       throw new RangeError(`${name} must be from 0 to ${max} seconds, got ${value}`);
     }

@@ -8,6 +8,8 @@ const loadThreadEntry = entryBeside(import.meta.url, "./load-thread");
 /** One worker thread of the engine, with promises for its lifecycle. */
 export class LoadThread {
   readonly ready: Promise<void>;
+  /** What the thread did to place its connections (heavy thread with a plan), once ready. */
+  placement: string | undefined;
   readonly done: Promise<void>;
   private readonly worker: Worker;
 
@@ -27,6 +29,7 @@ export class LoadThread {
       this.worker.on("message", (message: FromThread) => {
         switch (message.type) {
           case "ready":
+            this.placement = message.placement;
             markReady();
             break;
           case "records":

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { createHeavyCaller, type HeavyCallOptions } from "./heavy-call.js";
+import { allowOrigins } from "./local-target.js";
 import { createProbeCaller, type ProbeCallOptions } from "./probe-call.js";
 import type { RequestRecord, WorkloadOptions, WorkloadResult } from "./workload.js";
 import { runWorkload } from "./workload.js";
@@ -18,9 +19,13 @@ export type ThreadWorkload = Pick<
   maxCalls: number;
 };
 
-export type ThreadConfig =
+export type ThreadConfig = (
   | { role: "probe"; probe: ProbeCallOptions; workload: ThreadWorkload }
-  | { role: "heavy"; heavy: HeavyCallOptions; workload: ThreadWorkload };
+  | { role: "heavy"; heavy: HeavyCallOptions; workload: ThreadWorkload }
+) & {
+  /** Non-loopback origins the user allowed (`--allow-remote`). */
+  allowedOrigins?: string[];
+};
 
 /** Parent → thread. */
 export type ToThread = { type: "start" } | { type: "stop" };
@@ -30,7 +35,7 @@ export type CompactRecord = Omit<RequestRecord, "error">;
 
 /** Thread → parent. */
 export type FromThread =
-  | { type: "ready" }
+  | { type: "ready"; placement?: string }
   | { type: "records"; records: CompactRecord[]; errors: string[] }
   | { type: "done"; result: WorkloadResult }
   | { type: "failed"; message: string };
@@ -46,6 +51,7 @@ async function main(): Promise<void> {
     throw new Error("load-thread.ts must run in a worker thread");
   }
   const config = workerData as ThreadConfig;
+  allowOrigins(config.allowedOrigins ?? []);
   const caller =
     config.role === "probe" ? createProbeCaller(config.probe) : createHeavyCaller(config.heavy);
   const stop = new AbortController();
@@ -64,11 +70,15 @@ async function main(): Promise<void> {
       if (message.type === "start") {
         resolve();
       } else {
+        // A stop before the start (Ctrl-C in the baseline, before the heavy
+        // phase) ends the thread now instead of at its planned start.
         stop.abort("stopped");
+        resolve();
       }
     });
   });
-  send({ type: "ready" });
+  const placement = await caller.prepare();
+  send({ type: "ready", ...(placement !== undefined && { placement }) });
   await started;
   const timer = setInterval(flush, flushIntervalMs);
   let calls = 0;

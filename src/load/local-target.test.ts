@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkLocalTarget } from "./local-target.js";
+import { allowRemoteTarget, checkLocalTarget, remoteOrigins } from "./local-target.js";
 
 describe("checkLocalTarget", () => {
   for (const url of ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9000/x"]) {
@@ -18,4 +18,20 @@ describe("checkLocalTarget", () => {
       assert.throws(() => checkLocalTarget(url), pattern);
     });
   }
+
+  it("allows exactly the origin given with --allow-remote, with a warning", () => {
+    assert.equal(
+      allowRemoteTarget("http://127.0.0.1:8080"),
+      undefined,
+      "loopback needs no permission",
+    );
+    assert.match(
+      allowRemoteTarget("http://remote-a.invalid:9000") ?? "",
+      /^warning: --allow-remote: loading http:\/\/remote-a\.invalid:9000/,
+    );
+    assert.equal(checkLocalTarget("http://remote-a.invalid:9000/x").hostname, "remote-a.invalid");
+    assert.deepEqual(remoteOrigins(), ["http://remote-a.invalid:9000"]);
+    assert.throws(() => checkLocalTarget("http://remote-a.invalid:9001"), /add --allow-remote/);
+    assert.throws(() => checkLocalTarget("http://remote-b.invalid:9000"), /refused/);
+  });
 });

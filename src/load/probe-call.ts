@@ -1,10 +1,4 @@
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { codeFromHttpStatus } from "@connectrpc/connect/protocol-connect";
-import { goCodeName } from "../contract/go-codes.js";
-import { workerHeader } from "../contract/wire.js";
-import { BankService } from "../gen/bank/v1/bank_pb.js";
-import { openRawConnection, type RawConnection } from "./raw-client.js";
-import { captureWorker, createTransports } from "./transports.js";
+import { type CallSpec, createSpecCaller, httpGetSpec, liveConnectSpec } from "./call-spec.js";
 import type { CallOutcome } from "./workload.js";
 
 /** How the probe checks liveness. */
@@ -17,60 +11,23 @@ export interface ProbeCallOptions {
   baseUrl: string;
   /** Connections to open; `call(conn)` uses connection `conn`. */
   connections: number;
+  /** A call of the user's own service instead of `target` (`--probe-call`, `--probe-path`). */
+  spec?: CallSpec;
 }
 
 /** Light liveness calls, one connection per `conn`. */
 export interface ProbeCaller {
   call(conn: number, signal: AbortSignal): Promise<CallOutcome>;
+  prepare(): Promise<string | undefined>;
   close(): void;
 }
 
-/** Builds the probe's light call. */
+/**
+ * Builds the probe's light call as raw bytes over raw connections, as the
+ * heavy calls are: a Connect client per call cost several times the CPU of
+ * the call itself, which capped the probe's rate below what ghz measured.
+ */
 export function createProbeCaller(options: ProbeCallOptions): ProbeCaller {
-  return options.target === "connect" ? connectProbe(options) : restProbe(options);
-}
-
-function connectProbe(options: ProbeCallOptions): ProbeCaller {
-  const set = createTransports("connect-proto", options.baseUrl, options.connections, "2");
-  const clients = set.transports.map((t) => createClient(BankService, t));
-  return {
-    async call(conn, signal) {
-      const client = clients[conn % clients.length] as (typeof clients)[number];
-      const capture = captureWorker(signal);
-      try {
-        await client.live({}, capture.options);
-        return withWorker({ status: "OK" }, capture.worker());
-      } catch (error) {
-        const e = ConnectError.from(error);
-        const timedOut = (signal.reason as { name?: unknown } | undefined)?.name === "TimeoutError";
-        const code = timedOut && e.code === Code.Canceled ? Code.DeadlineExceeded : e.code;
-        return withWorker({ status: goCodeName(code), error: e.rawMessage }, capture.worker());
-      }
-    },
-    close: () => set.close(),
-  };
-}
-
-function restProbe(options: ProbeCallOptions): ProbeCaller {
-  const conns: RawConnection[] = Array.from({ length: options.connections }, () =>
-    openRawConnection(options.baseUrl, "1.1"),
-  );
-  const request = { method: "GET", path: "/.well-known/live", headers: {} } as const;
-  return {
-    async call(conn, signal) {
-      const connection = conns[conn % conns.length] as RawConnection;
-      const res = await connection.request(request, signal, () => {});
-      const status = res.status === 200 ? "OK" : goCodeName(codeFromHttpStatus(res.status));
-      return withWorker({ status, bytes: res.bytes }, res.headers.get(workerHeader) ?? undefined);
-    },
-    close() {
-      for (const c of conns) {
-        c.close();
-      }
-    },
-  };
-}
-
-function withWorker(outcome: CallOutcome, worker: string | undefined): CallOutcome {
-  return worker === undefined ? outcome : { ...outcome, worker };
+  const spec = options.spec ?? (options.target === "connect" ? liveConnectSpec : httpGetSpec());
+  return createSpecCaller(spec, options.baseUrl, options.connections);
 }

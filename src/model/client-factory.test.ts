@@ -4,6 +4,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import type { ResolvedShape } from "../contract/shape.js";
 import { ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
 import { buildClients } from "./client-factory.js";
+import { buildClientInits } from "./client-inits.js";
 
 const shape: ResolvedShape = { count: 50, accountsPerClient: 2, filledStrings: 3 };
 
@@ -57,5 +58,39 @@ describe("buildClients", () => {
     const [bare] = buildClients({ count: 1, accountsPerClient: 0, filledStrings: 0 });
     assert.equal(bare?.firstName, undefined);
     assert.equal(bare?.bankAccounts.length, 0);
+  });
+});
+
+describe("buildClientInits", () => {
+  it("is the tree of buildClients as init objects, page slices included", () => {
+    for (const shape of [
+      { count: 5, accountsPerClient: 2, filledStrings: 15 },
+      { count: 3, accountsPerClient: 0, filledStrings: 0 },
+      { count: 4, accountsPerClient: 1, filledStrings: 3 },
+      ...Array.from({ length: 16 }, (_, filledStrings) => ({
+        count: 2,
+        accountsPerClient: 1,
+        filledStrings,
+      })),
+    ]) {
+      const expected = toBinary(
+        ListClientsResponseSchema,
+        create(ListClientsResponseSchema, { clients: buildClients(shape) }),
+      );
+      const actual = toBinary(
+        ListClientsResponseSchema,
+        create(ListClientsResponseSchema, { clients: buildClientInits(shape) }),
+      );
+      assert.deepStrictEqual(actual, expected);
+      const page = toBinary(
+        ListClientsResponseSchema,
+        create(ListClientsResponseSchema, { clients: buildClientInits(shape, 1, 3) }),
+      );
+      const expectedPage = toBinary(
+        ListClientsResponseSchema,
+        create(ListClientsResponseSchema, { clients: buildClients(shape, 1, 3) }),
+      );
+      assert.deepStrictEqual(page, expectedPage);
+    }
   });
 });

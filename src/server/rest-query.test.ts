@@ -30,7 +30,11 @@ describe("parseClientsQuery", () => {
     ["a negative number", "count=-1", /count must be a non-negative integer/],
     ["a fraction", "count=1.5", /non-negative integer/],
     ["an 11-digit number", "count=12345678901", /non-negative integer/],
-    ["an unknown strategy", "strategy=fast", /strategy must be one of inline, offload, stream/],
+    [
+      "an unknown strategy",
+      "strategy=turbo",
+      /strategy must be one of inline, offload, stream, fast/,
+    ],
     ["a repeated source", "source=build&source=memory", /source is given more than once/],
     ["an unknown source", "source=disk", /source must be one of build, memory, got "disk"/],
     [

@@ -10,8 +10,10 @@ import { departedError, hasDeparted, settleAndCheck } from "../http/departure.js
 import { writeJson, writeJsonError, writeMethodNotAllowed } from "../http/json-error.js";
 import type { AnyRequest, AnyResponse } from "../http/node-types.js";
 import { splitRequestUrl } from "../http/request-url.js";
+import { buildClientInits } from "../model/client-inits.js";
 import { estimateJsonBytes, resolveShape } from "../model/tree-shape.js";
 import { encodeResponse, type HeavyEncoders } from "../strategy/encode-response.js";
+import { encodeClients } from "../strategy/fast-encode.js";
 import { abortOnClose, writeClientsStream, writeInChunks } from "../strategy/rest-stream-writer.js";
 import { requestSource, treeFrom } from "../strategy/source.js";
 import { requestStrategy } from "../strategy/strategy.js";
@@ -128,6 +130,17 @@ async function serveClients(
       // The same two steps as Connect's JSON serialization, so the bytes match.
       const json = JSON.stringify(toJson(ListClientsResponseSchema, message));
       await writeLargeJson(res, Buffer.from(json, "utf8"), encoding);
+      return;
+    }
+    case "fast": {
+      // Inline, but built as init objects and encoded by the generated codec.
+      const clients = buildClientInits(shape);
+      await nextTurn();
+      if (hasDeparted({ req, res })) {
+        admission?.noteDeparted();
+        throw departedError();
+      }
+      await writeLargeJson(res, encodeClients(clients, "json"), encoding);
       return;
     }
     case "offload":

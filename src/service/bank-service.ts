@@ -6,13 +6,19 @@ import {
   type BankService,
   type ListClientsResponse,
   ListClientsResponseSchema,
+  type StreamClientsResponse,
   StreamClientsResponseSchema,
 } from "../gen/bank/v1/bank_pb.js";
 import type { Admission } from "../http/admission.js";
 import { buildClients } from "../model/client-factory.js";
+import { buildClientInits } from "../model/client-inits.js";
 import { estimateJsonBytes, resolvePageSize, resolveShape } from "../model/tree-shape.js";
 import { encodeResponse, type HeavyEncoders, isPreEncoded } from "../strategy/encode-response.js";
-import { preEncodedListClientsResponse } from "../strategy/pre-encoded-binary.js";
+import { encodeClients, encodeClientsPage } from "../strategy/fast-encode.js";
+import {
+  preEncodedListClientsResponse,
+  preEncodedStreamClientsResponse,
+} from "../strategy/pre-encoded-binary.js";
 import { canStorePreEncodedJson, storePreEncodedJson } from "../strategy/pre-encoded-json.js";
 import { requestSource, treeFrom } from "../strategy/source.js";
 import { requestStrategy, unaryStrategy } from "../strategy/strategy.js";
@@ -50,6 +56,11 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
         );
       }
       await beginHeavy(ctx, admission, estimateJsonBytes(shape));
+      if (strategy === "fast") {
+        // The codec encodes init objects it builds itself: fast has no memory source yet.
+        ctx.responseHeader.set(sourceHeader, "build");
+        return buildFast(shape, ctx, options, admission);
+      }
       return isPreEncoded(strategy)
         ? buildPreEncoded(strategy, source, shape, ctx, options, admission)
         : buildInline(source, shape, ctx, options, admission);
@@ -58,9 +69,13 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
     async *streamClients(request, ctx) {
       const shape = resolveShape(request.shape, limits);
       const pageSize = resolvePageSize(request.pageSize, limits);
-      // Every strategy streams here; the header is still validated.
-      requestStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy);
-      const source = requestSource(ctx.requestHeader.get(sourceHeader), fallbackSource);
+      // Every strategy streams here; the header is still validated, and
+      // `fast` pages are encoded by the codec (which builds its own pages).
+      const fast =
+        requestStrategy(ctx.requestHeader.get(strategyHeader), fallbackStrategy) === "fast";
+      const source = fast
+        ? "build"
+        : requestSource(ctx.requestHeader.get(sourceHeader), fallbackSource);
       ctx.responseHeader.set(strategyHeader, "stream");
       ctx.responseHeader.set(sourceHeader, source);
       // A stream holds about a page being built and one being written.
@@ -73,12 +88,14 @@ export function createBankService(options: BankServiceOptions): ServiceImpl<type
           // left meanwhile gets no more pages.
           await checkStillWanted(ctx, admission);
         }
-        yield create(StreamClientsResponseSchema, {
-          clients:
-            source === "memory"
-              ? options.cache.get(shape).slice(start, start + pageSize)
-              : buildClients(shape, start, start + pageSize),
-        });
+        yield fast
+          ? fastPage(shape, start, start + pageSize, ctx)
+          : create(StreamClientsResponseSchema, {
+              clients:
+                source === "memory"
+                  ? options.cache.get(shape).slice(start, start + pageSize)
+                  : buildClients(shape, start, start + pageSize),
+            });
       }
     },
 
@@ -136,4 +153,56 @@ async function buildPreEncoded(
   }
   storePreEncodedJson(bytes);
   return create(ListClientsResponseSchema);
+}
+
+/** True if the router will write this response as JSON (the content type it chose from the request). */
+function respondsJson(ctx: HandlerContext): boolean {
+  return /json/i.test(ctx.responseHeader.get("content-type") ?? "");
+}
+
+/**
+ * `fast`: inline, but the tree is built as init objects (no `create()`) and
+ * encoded by the generated codec, and the bytes go to the router through
+ * the pre-encoded passthrough (as for offload), so it only copies them.
+ */
+async function buildFast(
+  shape: ResolvedShape,
+  ctx: HandlerContext,
+  encoders: HeavyEncoders,
+  admission?: Admission,
+): Promise<ListClientsResponse> {
+  const json = respondsJson(ctx);
+  if (json && !canStorePreEncodedJson()) {
+    // Served by an adapter without the JSON slot: nothing could pass the bytes on.
+    return buildInline("build", shape, ctx, encoders, admission);
+  }
+  checkDeadline(ctx);
+  const clients = buildClientInits(shape);
+  await checkStillWanted(ctx, admission);
+  const bytes = encodeClients(clients, json ? "json" : "binary");
+  if (!json) {
+    return preEncodedListClientsResponse(bytes);
+  }
+  storePreEncodedJson(bytes);
+  return create(ListClientsResponseSchema);
+}
+
+/** One `fast` stream page: built as init objects, encoded by the codec, passed through. */
+function fastPage(
+  shape: ResolvedShape,
+  start: number,
+  end: number,
+  ctx: HandlerContext,
+): StreamClientsResponse {
+  const json = respondsJson(ctx);
+  const clients = buildClientInits(shape, start, end);
+  if (!json) {
+    return preEncodedStreamClientsResponse(encodeClientsPage(clients, "binary"));
+  }
+  if (!canStorePreEncodedJson()) {
+    return create(StreamClientsResponseSchema, { clients });
+  }
+  // The router serializes each yielded page before it asks for the next.
+  storePreEncodedJson(encodeClientsPage(clients, "json"));
+  return create(StreamClientsResponseSchema);
 }

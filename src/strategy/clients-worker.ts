@@ -3,12 +3,12 @@ import { create, toBinary, toJson } from "@bufbuild/protobuf";
 import { move } from "piscina";
 import type { ResolvedShape } from "../contract/shape.js";
 import { type Client, ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
-import { buildClients } from "../model/client-factory.js";
+import { buildClientInits } from "../model/client-inits.js";
 import { TreeCache } from "../model/tree-cache.js";
+import { type EncodeFormat, encodeClients as encodeWithCodec } from "./fast-encode.js";
 import { type ReplicaCacheReport, replicaChannelName } from "./replica-channel.js";
 
-/** The wire format a worker encodes a `ListClientsResponse` to. */
-export type EncodeFormat = "binary" | "json";
+export type { EncodeFormat } from "./fast-encode.js";
 
 /** One task of the offload pool. */
 export interface EncodeTask {
@@ -34,14 +34,22 @@ let replica: TreeCache | undefined;
 let channel: BroadcastChannel | undefined;
 
 /**
- * The piscina worker entry: gets the tree (see {@link EncodeTask.tree}) and
- * encodes it, off the event loop. Binary is `toBinary`; JSON is
- * `JSON.stringify(toJson(...))`, the same two steps as Connect's JSON
- * serialization, so the bytes equal the inline ones. The bytes' buffer is
- * transferred, not copied, to the main thread.
+ * The piscina worker entry, off the event loop. A task without a tree of its
+ * own (`offload`, and `offload-replica` with `build`) builds the tree as init
+ * objects and encodes it with the generated codec (src/codec), whose bytes
+ * equal protobuf-es' `toBinary`, or the UTF-8 of `toJsonString`. A task whose
+ * tree is protobuf-es messages (`offload-clone`'s clone, `offload-replica`'s
+ * cache) encodes them with `toBinary`, or `JSON.stringify(toJson(...))`, the
+ * same two steps as Connect's JSON serialization. Either way the bytes equal
+ * the inline ones; their buffer is transferred, not copied, to the main thread.
  */
 export default function encodeClients(task: EncodeTask): Uint8Array {
-  const clients = task.tree ?? treeOfThread(task);
+  const clients = task.tree ?? replicaTree(task);
+  if (clients === undefined) {
+    return move(
+      encodeWithCodec(buildClientInits(task.shape), task.format),
+    ) as unknown as Uint8Array;
+  }
   const message = create(ListClientsResponseSchema, { clients: clients as Client[] });
   const bytes =
     task.format === "binary"
@@ -50,9 +58,10 @@ export default function encodeClients(task: EncodeTask): Uint8Array {
   return move(bytes) as unknown as Uint8Array;
 }
 
-function treeOfThread(task: EncodeTask): readonly Client[] {
+/** This thread's replica of the tree, or undefined for a task that builds its own. */
+function replicaTree(task: EncodeTask): readonly Client[] | undefined {
   if (task.replicaCacheBytes === undefined) {
-    return buildClients(task.shape);
+    return undefined;
   }
   replica ??= new TreeCache(task.replicaCacheBytes);
   const tree = replica.get(task.shape);

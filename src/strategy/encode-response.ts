@@ -7,7 +7,7 @@ import { encodeInSlices } from "./sliced-encoder.js";
 import { treeFrom } from "./source.js";
 
 /** The strategies whose handler receives finished bytes rather than a message to serialize. */
-export type PreEncodedStrategy = Exclude<Strategy, "inline" | "stream">;
+export type PreEncodedStrategy = Exclude<Strategy, "inline" | "stream" | "fast">;
 
 /** What the pre-encoding strategies need, shared by the Connect service and the REST routes. */
 export interface HeavyEncoders {
@@ -21,7 +21,7 @@ export interface HeavyEncoders {
 
 /** True for the strategies {@link encodeResponse} serves. */
 export function isPreEncoded(strategy: Strategy): strategy is PreEncodedStrategy {
-  return strategy !== "inline" && strategy !== "stream";
+  return strategy !== "inline" && strategy !== "stream" && strategy !== "fast";
 }
 
 /**

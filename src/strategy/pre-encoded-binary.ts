@@ -1,8 +1,13 @@
-import { create } from "@bufbuild/protobuf";
+import { create, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
-import { type ListClientsResponse, ListClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
+import {
+  type ListClientsResponse,
+  ListClientsResponseSchema,
+  type StreamClientsResponse,
+  StreamClientsResponseSchema,
+} from "../gen/bank/v1/bank_pb.js";
 
-/** The tag byte of `ListClientsResponse.clients` (field 1, length-delimited). */
+/** The tag byte of `clients` (field 1, length-delimited) in both responses. */
 const clientsTag = (1 << 3) | WireType.LengthDelimited;
 
 /**
@@ -16,14 +21,21 @@ const clientsTag = (1 << 3) | WireType.LengthDelimited;
  * `$unknown` is set after `create()`, which does not copy it.
  */
 export function preEncodedListClientsResponse(bytes: Uint8Array): ListClientsResponse {
-  const message = create(ListClientsResponseSchema);
+  return preEncoded(ListClientsResponseSchema, bytes);
+}
+
+/** The same for one `StreamClientsResponse` page (its only field is `clients`, number 1, too). */
+export function preEncodedStreamClientsResponse(bytes: Uint8Array): StreamClientsResponse {
+  return preEncoded(StreamClientsResponseSchema, bytes);
+}
+
+function preEncoded<Desc extends DescMessage>(schema: Desc, bytes: Uint8Array): MessageShape<Desc> {
+  const message = create(schema);
   if (bytes.byteLength === 0) {
     return message;
   }
   if (bytes[0] !== clientsTag) {
-    throw new Error(
-      `pre-encoded ListClientsResponse starts with byte ${bytes[0]}, not the clients tag`,
-    );
+    throw new Error(`pre-encoded ${schema.name} starts with byte ${bytes[0]}, not the clients tag`);
   }
   message.$unknown = [{ no: 1, wireType: WireType.LengthDelimited, data: bytes.subarray(1) }];
   return message;

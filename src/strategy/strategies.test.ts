@@ -13,13 +13,15 @@ import {
   BankService,
   ListClientsRequestSchema,
   ListClientsResponseSchema,
+  StreamClientsRequestSchema,
+  StreamClientsResponseSchema,
 } from "../gen/bank/v1/bank_pb.js";
 import { type RunningServer, startServer } from "../server/server.js";
 import { defaultServerConfig, type ServerConfig } from "../server/server-config.js";
 
 const shape = { count: 400, accountsPerClient: 2, filledStrings: 15 };
 const heavyShape = { count: 40_000 };
-const unaryStrategies: Strategy[] = ["inline", "offload"];
+const unaryStrategies: Strategy[] = ["inline", "offload", "fast"];
 
 /** Starts a server and the transports of every protocol against it. */
 function serverFixture(overrides: Partial<ServerConfig> = {}) {
@@ -116,7 +118,7 @@ describe("strategies give the same bytes on every protocol", () => {
   ];
 
   for (const [name, transport] of binaryTransports) {
-    it(`${name}: offload is byte-identical to inline`, async () => {
+    it(`${name}: offload and fast are byte-identical to inline`, async () => {
       const client = createClient(BankService, transport());
       const encoded: Uint8Array[] = [];
       for (const strategy of unaryStrategies) {
@@ -135,11 +137,12 @@ describe("strategies give the same bytes on every protocol", () => {
         encoded.push(toBinary(ListClientsResponseSchema, response));
       }
       assert.deepEqual(encoded[1], encoded[0]);
+      assert.deepEqual(encoded[2], encoded[0]);
     });
   }
 
   for (const [name, transport] of jsonTransports) {
-    it(`${name}: offload is JSON-equal to inline`, async () => {
+    it(`${name}: offload and fast are JSON-equal to inline`, async () => {
       const client = createClient(BankService, transport());
       const json: unknown[] = [];
       for (const strategy of unaryStrategies) {
@@ -151,6 +154,7 @@ describe("strategies give the same bytes on every protocol", () => {
         json.push(toJson(ListClientsResponseSchema, response));
       }
       assert.deepEqual(json[1], json[0]);
+      assert.deepEqual(json[2], json[0]);
     });
   }
 
@@ -174,8 +178,73 @@ describe("strategies give the same bytes on every protocol", () => {
       }
       assert.ok((received[0] as Buffer).byteLength > 10_000);
       assert.ok((received[0] as Buffer).equals(received[1] as Buffer), contentType);
+      assert.ok((received[0] as Buffer).equals(received[2] as Buffer), `fast ${contentType}`);
     }
   });
+
+  it("raw Connect and gRPC-Web StreamClients bodies are byte-identical with fast pages", async () => {
+    const request = create(StreamClientsRequestSchema, { shape, pageSize: 150 });
+    const cases: Array<[string, string, Uint8Array]> = [
+      [
+        "/bank.v1.BankService/StreamClients",
+        "application/connect+proto",
+        toBinary(StreamClientsRequestSchema, request),
+      ],
+      [
+        "/bank.v1.BankService/StreamClients",
+        "application/connect+json",
+        new TextEncoder().encode(JSON.stringify(toJson(StreamClientsRequestSchema, request))),
+      ],
+      [
+        "/bank.v1.BankService/StreamClients",
+        "application/grpc-web+proto",
+        toBinary(StreamClientsRequestSchema, request),
+      ],
+      [
+        "/bank.v1.BankService/StreamClients",
+        "application/grpc-web+json",
+        new TextEncoder().encode(JSON.stringify(toJson(StreamClientsRequestSchema, request))),
+      ],
+    ];
+    for (const [path, contentType, message] of cases) {
+      const envelope = new Uint8Array(5 + message.byteLength);
+      new DataView(envelope.buffer).setUint32(1, message.byteLength);
+      envelope.set(message, 5);
+      const received: Buffer[] = [];
+      for (const strategy of ["stream", "fast"]) {
+        const res = await fetch(`${f.server.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": contentType, [strategyHeader]: strategy },
+          body: envelope,
+        });
+        assert.equal(res.status, 200);
+        received.push(Buffer.from(await res.arrayBuffer()));
+      }
+      assert.ok((received[0] as Buffer).byteLength > 10_000, contentType);
+      assert.ok((received[0] as Buffer).equals(received[1] as Buffer), contentType);
+    }
+  });
+
+  for (const [name, transport] of [...binaryTransports, ...jsonTransports].filter(
+    ([n]) => !n.includes("GET"),
+  )) {
+    it(`${name}: fast StreamClients pages equal the stream ones`, async () => {
+      const client = createClient(BankService, transport());
+      const pages: unknown[][] = [];
+      for (const strategy of ["stream", "fast"]) {
+        const received: unknown[] = [];
+        for await (const page of client.streamClients(
+          { shape, pageSize: 128 },
+          { headers: { [strategyHeader]: strategy } },
+        )) {
+          received.push(toJson(StreamClientsResponseSchema, page));
+        }
+        pages.push(received);
+      }
+      assert.equal(pages[0]?.length, 4);
+      assert.deepEqual(pages[1], pages[0]);
+    });
+  }
 
   it("Connect JSON response compressed with gzip is the same after offload", async () => {
     const received: string[] = [];
@@ -197,10 +266,10 @@ describe("strategies give the same bytes on every protocol", () => {
     assert.equal(received[1], received[0]);
   });
 
-  it("REST: offload and chunked stream are byte-identical to inline", async () => {
+  it("REST: offload, fast and chunked stream are byte-identical to inline", async () => {
     for (const query of ["count=2500&accounts_per_client=2&filled_strings=15", "count=0"]) {
       const bodies: Buffer[] = [];
-      for (const strategy of ["inline", "offload", "stream"]) {
+      for (const strategy of ["inline", "offload", "stream", "fast"]) {
         const res = await fetch(`${f.server.url}/v1/clients?${query}&strategy=${strategy}`);
         assert.equal(res.status, 200);
         assert.equal(res.headers.get(strategyHeader), strategy);
@@ -212,6 +281,7 @@ describe("strategies give the same bytes on every protocol", () => {
       }
       assert.ok((bodies[0] as Buffer).equals(bodies[1] as Buffer), `offload ${query}`);
       assert.ok((bodies[0] as Buffer).equals(bodies[2] as Buffer), `stream ${query}`);
+      assert.ok((bodies[0] as Buffer).equals(bodies[3] as Buffer), `fast ${query}`);
     }
   });
 

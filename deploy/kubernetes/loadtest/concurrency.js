@@ -49,6 +49,7 @@ var strategies = [
   "inline",
   "offload",
   "stream",
+  "fast",
   "offload-clone",
   "offload-replica",
   "slice"

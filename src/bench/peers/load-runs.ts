@@ -69,7 +69,7 @@ function grpcFrame(message: Buffer): Buffer {
  * Runs a command (through `taskset` when pinned) inside bash, whose `times`
  * builtin then reports the command's CPU. Resolves with stdout and that CPU.
  */
-function runTool(
+export function runTool(
   command: string[],
   settings: LoadSettings,
 ): Promise<{ stdout: string; cpuSeconds: number | undefined; wallSeconds: number }> {

@@ -6,6 +6,7 @@ export const chartColors = {
   probe: "#2b6cb0",
   heavy: "#dd6b20",
   heavyPhase: "#fbd38d",
+  warmupPhase: "#cbd5e0",
   grid: "#e2e8f0",
   axis: "#4a5568",
   text: "#1a202c",

@@ -7,8 +7,8 @@ import { chartColors, font, legend, r } from "./svg-primitives.js";
 /**
  * A cell's per-second timeline, drawn like the seed's: x is seconds since the
  * run started, the probe's completed requests per second is a line on the
- * left axis, heavy completions per second are bars on the right axis, and the
- * heavy phase is shaded.
+ * left axis, heavy completions per second are bars on the right axis, the
+ * heavy phase is shaded, and the discarded warm-up is shaded grey.
  */
 export function renderTimelineSvg(cell: CellSummary): string {
   const width = 560;
@@ -50,6 +50,15 @@ export function renderTimelineSvg(cell: CellSummary): string {
   const bottom = m.top + plotH;
 
   const parts: string[] = [open];
+  // The discarded warm-up (negative seconds), shaded grey: on the chart, in no statistic.
+  const warmupX0 = x(Math.max(t0, finiteOr(cell.phases.warmupStart ?? 0, 0)));
+  const warmupX1 = x(Math.min(t1, 0));
+  if (warmupX1 > warmupX0) {
+    parts.push(
+      `<rect x="${r(warmupX0)}" y="${m.top}" width="${r(warmupX1 - warmupX0)}" height="${plotH}" fill="${chartColors.warmupPhase}" fill-opacity="0.45"/>`,
+      `<text x="${r((warmupX0 + warmupX1) / 2)}" y="${m.top + 12}" text-anchor="middle" ${font()} fill-opacity="0.8">warm-up</text>`,
+    );
+  }
   const shadeX0 = x(Math.max(t0, finiteOr(cell.phases.heavyStart, t0)));
   const shadeX1 = x(Math.min(t1, finiteOr(cell.phases.heavyEnd, t0)));
   if (shadeX1 > shadeX0) {
