@@ -163,7 +163,8 @@ export function experimentOptionsFromFlags(
     formats: flags.formats ?? (flags.quick ? quickPreset.formats : defaults.formats),
     workers,
     strategies: flags.strategies ?? defaults.strategies,
-    sources: flags.sources ?? defaults.sources,
+    // A running server (--target) serves its own source: SOURCE is set only on servers the run starts.
+    sources: flags.sources ?? (flags.target !== undefined ? ["build"] : defaults.sources),
     // The quick preset picks its cells only when no axis is named.
     ...(flags.quick &&
       flags.workers === undefined &&

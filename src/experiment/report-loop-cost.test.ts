@@ -37,7 +37,7 @@ describe("the event-loop cost section", () => {
   it("renders one row per cell in report.md, with the source and the costs", () => {
     const markdown = renderMarkdown(withLoopCost());
     const section =
-      markdown.split("## Event-loop cost per heavy response")[1]?.split("## How to read")[0] ?? "";
+      markdown.split("## Event-loop cost per heavy response")[1]?.split("\n## ")[0] ?? "";
     const rows = section
       .split("\n")
       .filter((line) => line.startsWith("| ") && !line.startsWith("| ---"));

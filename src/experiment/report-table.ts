@@ -70,7 +70,7 @@ function cellRow(cell: CellSummary): string[] {
 
 /** A short label naming a cell, e.g. "grpc · 2 workers · offload". */
 export function cellLabel(cell: CellSummary): string {
-  return `${cell.format} · ${cell.workers} worker${cell.workers === 1 ? "" : "s"} · ${cell.strategy} · ${cell.source ?? "build"}`;
+  return `${cell.format} · ${cell.workers} worker${cell.workers === 1 ? "" : "s"} · ${cell.strategy}${cell.source === "memory" ? " · memory" : ""}`;
 }
 
 /** The environment the experiment ran in. */
