@@ -13,9 +13,10 @@
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { join } from "node:path";
+import { Command } from "commander";
+import { projectRoot } from "../runtime/entry.js";
+import { positiveInteger } from "./bench-flags.js";
 import { createWorkDir, type LoadSettings, removeWorkDir, runTool } from "./peers/load-runs.js";
 import { startPeer } from "./peers/peer-processes.js";
 import { bankProtoPath } from "./peers/peer-ready.js";
@@ -30,15 +31,7 @@ interface Options {
   before: string | undefined;
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-const positive = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new InvalidArgumentError("must be a positive integer");
-  }
-  return n;
-};
+const root = projectRoot;
 
 /** One call the tools run, with ghz's flags. */
 interface Scenario {
@@ -240,10 +233,10 @@ function spread(values: number[], format: (v: number) => string): string {
 
 function parseOptions(argv: string[]): Options {
   const program = new Command("bench:engine")
-    .option("--rounds <n>", "rounds; each runs every tool once per call", positive, 3)
-    .option("--live-total <n>", "Live calls per run (-n)", positive, 20_000)
-    .option("--list-total <n>", "ListClients calls per run (-n)", positive, 200)
-    .option("--list-count <n>", "clients per ListClients response", positive, 1_000)
+    .option("--rounds <n>", "rounds; each runs every tool once per call", positiveInteger, 3)
+    .option("--live-total <n>", "Live calls per run (-n)", positiveInteger, 20_000)
+    .option("--list-total <n>", "ListClients calls per run (-n)", positiveInteger, 200)
+    .option("--list-count <n>", "clients per ListClients response", positiveInteger, 1_000)
     .option("--pin", "server on core 0, the tools on the others (taskset)", false)
     .option("--ghz <path>", "ghz binary (default: ghz on PATH or in $(go env GOPATH)/bin)")
     .option(

@@ -14,8 +14,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
+import { projectRoot } from "../runtime/entry.js";
+import { positiveInteger } from "./bench-flags.js";
 import {
   createWorkDir,
   type LoadSettings,
@@ -51,22 +52,19 @@ interface Options {
   baseline: string | undefined;
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-const positive = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new InvalidArgumentError("must be a positive integer");
-  }
-  return n;
-};
+const root = projectRoot;
 
 function parseOptions(argv: string[]): Options {
   const program = new Command("bench:peers")
-    .option("--rounds <n>", "rounds; each runs every server once per scenario", positive, 3)
-    .option("--seconds <n>", "length of each timed run", positive, 3)
-    .option("--heavy-count <n>", "clients per heavy ListClients call", positive, 20_000)
-    .option("--heavy-calls <n>", "heavy calls per server and round, one at a time", positive, 4)
+    .option("--rounds <n>", "rounds; each runs every server once per scenario", positiveInteger, 3)
+    .option("--seconds <n>", "length of each timed run", positiveInteger, 3)
+    .option("--heavy-count <n>", "clients per heavy ListClients call", positiveInteger, 20_000)
+    .option(
+      "--heavy-calls <n>",
+      "heavy calls per server and round, one at a time",
+      positiveInteger,
+      4,
+    )
     .option("--out <path>", "output path without extension", "results/peers")
     .option("--pin", "pin servers to core 0 and load tools to the others (taskset)", false)
     .option("--smoke", "one short round that only checks every server answers (CI)", false)

@@ -1,21 +1,19 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { create, toBinary, toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import {
   createConnectTransport,
   createGrpcTransport,
   createGrpcWebTransport,
-  Http2SessionManager,
 } from "@connectrpc/connect-node";
+import { serverFixture } from "../../test/support/server-fixture.js";
 import { type Source, sourceHeader, sources, strategyHeader } from "../contract/wire.js";
 import {
   BankService,
   ListClientsRequestSchema,
   ListClientsResponseSchema,
 } from "../gen/bank/v1/bank_pb.js";
-import { type RunningServer, startServer } from "../server/server.js";
-import { defaultServerConfig, type ServerConfig } from "../server/server-config.js";
 
 const shape = { count: 300, accountsPerClient: 2, filledStrings: 15 };
 const unaryStrategies = ["inline", "offload", "offload-clone", "offload-replica", "slice"] as const;
@@ -24,38 +22,9 @@ const combos = sources.flatMap((source) =>
   unaryStrategies.map((strategy) => ({ strategy, source })),
 );
 
-function serverFixture(overrides: Partial<ServerConfig> = {}) {
-  const fixture = {
-    server: undefined as unknown as RunningServer,
-    sessions: [] as Http2SessionManager[],
-    h2() {
-      const manager = new Http2SessionManager(fixture.server.url);
-      fixture.sessions.push(manager);
-      return manager;
-    },
-  };
-  before(async () => {
-    fixture.server = await startServer({
-      ...defaultServerConfig,
-      port: 0,
-      poolSize: 1,
-      shutdownTimeoutMs: 500,
-      // Slices of 1 ms make even this small tree take several slices.
-      sliceMs: 1,
-      ...overrides,
-    });
-  });
-  after(async () => {
-    for (const manager of fixture.sessions) {
-      manager.abort();
-    }
-    await fixture.server.close();
-  });
-  return fixture;
-}
-
 describe("every strategy × source gives the same bytes on every protocol", () => {
-  const f = serverFixture();
+  // Slices of 1 ms make even this small tree take several slices.
+  const f = serverFixture({ sliceMs: 1 });
   const transports: Array<[string, boolean, () => Transport]> = [
     [
       "Connect proto over HTTP/1.1",

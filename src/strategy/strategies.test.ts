@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { create, toBinary, toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import {
   createConnectTransport,
   createGrpcTransport,
   createGrpcWebTransport,
-  Http2SessionManager,
 } from "@connectrpc/connect-node";
+import { serverFixture } from "../../test/support/server-fixture.js";
 import { type Strategy, strategyHeader } from "../contract/wire.js";
 import {
   BankService,
@@ -16,42 +16,10 @@ import {
   StreamClientsRequestSchema,
   StreamClientsResponseSchema,
 } from "../gen/bank/v1/bank_pb.js";
-import { type RunningServer, startServer } from "../server/server.js";
-import { defaultServerConfig, type ServerConfig } from "../server/server-config.js";
 
 const shape = { count: 400, accountsPerClient: 2, filledStrings: 15 };
 const heavyShape = { count: 40_000 };
 const unaryStrategies: Strategy[] = ["inline", "offload", "fast"];
-
-/** Starts a server and the transports of every protocol against it. */
-function serverFixture(overrides: Partial<ServerConfig> = {}) {
-  const fixture = {
-    server: undefined as unknown as RunningServer,
-    sessions: [] as Http2SessionManager[],
-    h2() {
-      const manager = new Http2SessionManager(fixture.server.url);
-      fixture.sessions.push(manager);
-      return manager;
-    },
-  };
-  before(async () => {
-    fixture.server = await startServer({
-      ...defaultServerConfig,
-      port: 0,
-      poolSize: 1,
-      // Keep-alive connections of fetch would otherwise hold close() for 10 s.
-      shutdownTimeoutMs: 500,
-      ...overrides,
-    });
-  });
-  after(async () => {
-    for (const manager of fixture.sessions) {
-      manager.abort();
-    }
-    await fixture.server.close();
-  });
-  return fixture;
-}
 
 describe("strategies give the same bytes on every protocol", () => {
   const f = serverFixture();
