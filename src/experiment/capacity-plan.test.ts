@@ -109,5 +109,17 @@ describe("capacity plan", () => {
     );
     assert.match(rows[2] ?? "", /^grpc\s+2\s+stream\s+.*passes$/);
     assert.match(text, /workers > 1 were measured as several processes/);
+    assert.doesNotMatch(text, /\bsource\b/);
+  });
+
+  it("names each row's data source when the run has memory cells", () => {
+    const withMemory = { ...summary, cells: [inline, { ...inline, source: "memory" as const }] };
+    const text = formatPlan(withMemory, planSummary(withMemory, options), options);
+    assert.match(text, /^format\s+workers\s+strategy\s+source\s+heavy req\/s per pod/m);
+    const rows = text.split("\n").filter((l) => l.startsWith("connect-proto "));
+    assert.deepEqual(
+      rows.map((r) => r.split(/\s+/).slice(0, 4).join(" ")),
+      ["connect-proto 1 inline build", "connect-proto 1 inline memory"],
+    );
   });
 });

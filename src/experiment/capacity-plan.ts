@@ -27,6 +27,7 @@
  *   k = failureThreshold failures in a row: on average once every
  *   period ÷ q^k seconds.
  */
+import type { Source } from "../contract/wire.js";
 import type { CellSummary, ExperimentSummary } from "./summary-schema.js";
 
 /** What to plan for, and the liveness probe to judge. */
@@ -53,6 +54,8 @@ export interface CellPlan {
   format: CellSummary["format"];
   workers: number;
   strategy: CellSummary["strategy"];
+  /** Where the cell's data came from (`build` for summaries from before the source knob). */
+  source: Source;
   /** Heavy req/s one process served: the cell's heavy.rps ÷ workers. */
   perPodRps: number;
   /** Pods for the target rate; null when the cell served no heavy request. */
@@ -114,6 +117,7 @@ export function planCell(
     format: cell.format,
     workers: cell.workers,
     strategy: cell.strategy,
+    source: cell.source ?? "build",
     perPodRps,
     probeP99DuringMs: p99,
     timeoutShare: p99 / (options.probeTimeoutS * 1000),
@@ -185,10 +189,13 @@ export function formatPlan(
     ...planAssumptions(options).map((a) => `#   - ${a}`),
     "",
   ];
+  // The source column appears only when it tells rows apart (a run with `memory` cells).
+  const bySource = plans.some((p) => p.source !== "build");
   const header = [
     "format",
     "workers",
     "strategy",
+    ...(bySource ? ["source"] : []),
     "heavy req/s per pod",
     "pods",
     "utilization",
@@ -201,6 +208,7 @@ export function formatPlan(
     p.format,
     String(p.workers),
     p.strategy,
+    ...(bySource ? [p.source] : []),
     formatNumber(p.perPodRps),
     p.pods === null ? "-" : String(p.pods),
     p.utilization === null ? "-" : `${Math.round(p.utilization * 100)}%`,
