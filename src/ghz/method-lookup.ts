@@ -1,12 +1,7 @@
-import {
-  type DescMethod,
-  type DescService,
-  fromJson,
-  type JsonValue,
-  type MessageShape,
-} from "@bufbuild/protobuf";
+import type { DescMethod, DescService, MessageShape } from "@bufbuild/protobuf";
 import { BankService } from "../gen/bank/v1/bank_pb.js";
 import { Health } from "../gen/grpc/health/v1/health_pb.js";
+import { messagesFromJson } from "../load/json-messages.js";
 
 /** The services compiled into loopstall, which `--call` may name. */
 export const knownServices: readonly DescService[] = [BankService, Health];
@@ -44,15 +39,5 @@ export function parseRequests(
   method: DescMethod,
   data: unknown,
 ): Array<MessageShape<DescMethod["input"]>> {
-  const items = data === undefined ? [{}] : Array.isArray(data) ? data : [data];
-  return items.map((item, i) => {
-    try {
-      return fromJson(method.input, item as JsonValue);
-    } catch (error) {
-      const where = Array.isArray(data) ? ` (item ${i})` : "";
-      throw new Error(
-        `data${where} does not fit ${method.input.typeName}: ${(error as Error).message}`,
-      );
-    }
-  });
+  return messagesFromJson(method, data === undefined ? {} : data, "data");
 }

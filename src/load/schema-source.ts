@@ -16,11 +16,10 @@ import {
   type DescMethod,
   type FileRegistry,
   fromBinary,
-  fromJson,
-  type JsonValue,
   type MessageShape,
 } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { messagesFromJson } from "./json-messages.js";
 
 /** Where the descriptors come from: exactly one of `proto` and `protoset`. */
 export interface SchemaSource {
@@ -119,16 +118,7 @@ export function parseMessages(
       `${flag}: expected 1 to ${schemaLimits.maxMessages} messages, got ${items.length}`,
     );
   }
-  return items.map((item, i) => {
-    try {
-      return fromJson(method.input, item as JsonValue);
-    } catch (error) {
-      const where = Array.isArray(data) ? ` (item ${i})` : "";
-      throw new Error(
-        `${flag}${where} does not fit ${method.input.typeName}: ${(error as Error).message}`,
-      );
-    }
-  });
+  return messagesFromJson(method, data, flag);
 }
 
 /**
