@@ -7,7 +7,7 @@
  */
 import { grpcMethods, restPaths } from "../contract/wire.js";
 import { type PlacementPlan, spreadConnections } from "./connection-placement.js";
-import { type RawCallShape, rawCall } from "./raw-call.js";
+import { type RawCallResult, type RawCallShape, rawCall } from "./raw-call.js";
 import { openRawConnection, type RawConnection, type RawRequest } from "./raw-client.js";
 import type { CallOutcome } from "./workload.js";
 
@@ -19,6 +19,14 @@ export interface CallSpec {
   httpVersion: "1.1" | "2";
   /** What the call is, for output: e.g. `grpc pkg.Service/Method`. */
   label: string;
+}
+
+/** A check of each successful response's body; a problem fails the call as DataLoss. */
+export interface ResponseCheck {
+  /** Body bytes to keep for the check. */
+  keepBytes: number;
+  /** What is wrong with the response, or undefined when it is right. */
+  problem(result: RawCallResult): string | undefined;
 }
 
 /** Calls over raw connections, one connection per `conn`. */
@@ -36,6 +44,7 @@ export function createSpecCaller(
   connections: number,
   windowBytes?: number,
   placement?: PlacementPlan,
+  check?: ResponseCheck,
 ): SpecCaller {
   if (spec.requests.length === 0) {
     throw new Error(`${spec.label}: no request to send`);
@@ -55,7 +64,14 @@ export function createSpecCaller(
     async call(conn, signal) {
       const connection = conns[conn % conns.length] as RawConnection;
       const request = requests[next++ % requests.length] as RawRequest;
-      return (await rawCall(connection, request, spec.shape, signal)).outcome;
+      if (check === undefined) {
+        return (await rawCall(connection, request, spec.shape, signal)).outcome;
+      }
+      const result = await rawCall(connection, request, spec.shape, signal, check.keepBytes);
+      const problem = result.failure === undefined ? check.problem(result) : undefined;
+      return problem === undefined
+        ? result.outcome
+        : { ...result.outcome, status: "DataLoss", error: problem };
     },
     close() {
       for (const c of conns) {

@@ -4,16 +4,19 @@ import type { ResolvedShape } from "../contract/shape.js";
 import type { Format, Strategy } from "../contract/wire.js";
 import { grpcMethods, strategyHeader } from "../contract/wire.js";
 import { ListClientsResponseSchema, StreamClientsResponseSchema } from "../gen/bank/v1/bank_pb.js";
-import { type CallSpec, createSpecCaller } from "./call-spec.js";
-import { type PlacementPlan, spreadConnections } from "./connection-placement.js";
+import {
+  type CallSpec,
+  createSpecCaller,
+  type ResponseCheck,
+  type SpecCaller,
+} from "./call-spec.js";
+import type { PlacementPlan } from "./connection-placement.js";
 import {
   connectEndStreamFlag,
   type EnvelopeScanner,
   grpcWebTrailerFlag,
 } from "./envelope-scanner.js";
-import { rawCall } from "./raw-call.js";
-import { openRawConnection, type RawConnection, type RawRequest } from "./raw-client.js";
-import type { CallOutcome } from "./workload.js";
+import type { RawRequest } from "./raw-client.js";
 
 export interface HeavyCallOptions {
   /** Wire format of the heavy request. */
@@ -52,12 +55,7 @@ export interface HeavyCallOptions {
 export const maxVerifyBytes = 512 * 1024 * 1024;
 
 /** Heavy calls over raw connections, one per `conn`. */
-export interface HeavyCaller {
-  call(conn: number, signal: AbortSignal): Promise<CallOutcome>;
-  /** Places the connections on the server's workers, if a plan was given; says what happened. */
-  prepare(): Promise<string | undefined>;
-  close(): void;
-}
+export type HeavyCaller = SpecCaller;
 
 /**
  * Builds the heavy `ListClients`/`StreamClients` call of one format and
@@ -76,40 +74,26 @@ export function createHeavyCaller(options: HeavyCallOptions): HeavyCaller {
     );
   }
   const httpVersion = options.httpVersion ?? (options.format === "rest-json" ? "1.1" : "2");
-  if (options.format === "grpc" && httpVersion !== "2") {
-    throw new Error("gRPC needs HTTP/2");
-  }
-  const open = () => openRawConnection(options.baseUrl, httpVersion, options.windowBytes);
-  const conns: RawConnection[] = Array.from({ length: options.connections }, open);
-  const placement = options.placement;
-  const request = buildHeavyRequest(options.format, options.strategy, options.shape);
-  const verify = options.verify ?? false;
-  const shape = {
-    format: options.format,
-    enveloped: isEnveloped(options.format, options.strategy),
+  const spec: CallSpec = {
+    requests: [buildHeavyRequest(options.format, options.strategy, options.shape)],
+    shape: { format: options.format, enveloped: isEnveloped(options.format, options.strategy) },
+    httpVersion,
+    label: `${options.format} ${options.strategy} heavy call`,
   };
-  return {
-    prepare: async () =>
-      placement === undefined || placement.workers < 2
-        ? undefined
-        : spreadConnections(conns, open, placement),
-    async call(conn, signal) {
-      const connection = conns[conn % conns.length] as RawConnection;
-      const result = await rawCall(connection, request, shape, signal, verify ? maxVerifyBytes : 0);
-      if (result.failure === undefined && verify) {
-        const problem = verifyBody(options, result.scanner, result.chunks);
-        if (problem !== undefined) {
-          return { ...result.outcome, status: "DataLoss", error: problem };
-        }
+  const check: ResponseCheck | undefined = options.verify
+    ? {
+        keepBytes: maxVerifyBytes,
+        problem: (result) => verifyBody(options, result.scanner, result.chunks),
       }
-      return result.outcome;
-    },
-    close() {
-      for (const c of conns) {
-        c.close();
-      }
-    },
-  };
+    : undefined;
+  return createSpecCaller(
+    spec,
+    options.baseUrl,
+    options.connections,
+    options.windowBytes,
+    options.placement,
+    check,
+  );
 }
 
 /** Whether the response body is a sequence of enveloped frames. */
